@@ -1,0 +1,38 @@
+"""Items that flow from the spider into the pipelines.
+
+The spider only discovers and fetches: it yields one :class:`FetchedPage` per
+candidate article page. Extraction, normalisation, validation and storage happen
+in ``pipelines/``; the extraction pipeline fills :attr:`FetchedPage.record` and the
+storage pipeline finally returns that record (a plain ``dict`` in the export
+shape), which is what Scrapy's feed export (``-O out.jsonl``) writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(kw_only=True)
+class FetchedPage:
+    """One fetched candidate article page, exactly as the server sent it."""
+
+    url: str
+    """URL as discovered and requested (tracking parameters stripped)."""
+    final_url: str
+    """URL of the response after redirects."""
+    status: int
+    """HTTP status of the final response."""
+    headers: dict[str, str]
+    """Response headers: lower-case name -> value (several values joined by ", ")."""
+    body: bytes
+    """Raw response body bytes, undecoded."""
+    fetched_at: datetime
+    """When the response arrived; timezone-aware (UTC)."""
+    discovered_via: str = "unknown"
+    """Which discovery source led here: sitemap, rss, listing, home, url."""
+    lastmod: datetime | None = None
+    """Sitemap ``<lastmod>`` or feed date for this URL, if the source gave one."""
+    record: dict[str, Any] | None = field(default=None)
+    """The extracted article record (export shape); set by the extraction pipeline."""

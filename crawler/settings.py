@@ -1,0 +1,37 @@
+"""Scrapy settings for the archiver. Every project setting has the ``ARCHIVE_`` prefix."""
+
+from __future__ import annotations
+
+BOT_NAME = "vnnews-archiver"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness: an honest User-Agent, robots.txt, at most 2 concurrent requests per site.
+USER_AGENT = (
+    "vnnews-archiver/0.1 (+https://github.com/vnnews-archiver/vnnews-archiver; "
+    "Vietnamese news archive for research)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 30
+
+ITEM_PIPELINES = {
+    "pipelines.extraction.ExtractionPipeline": 100,
+    "pipelines.validation.ValidationPipeline": 200,
+    "pipelines.storage.StoragePipeline": 300,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Archive settings (override with -s NAME=value; ARCHIVE_DB_URL also from the environment).
+ARCHIVE_DB_URL = None  # None: $ARCHIVE_DB_URL, else sqlite:///archive.db
+ARCHIVE_BATCH_SIZE = 100
