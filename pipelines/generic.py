@@ -2,9 +2,13 @@
 
 Content scoring over the DOM in the spirit of readability: the page is walked
 once into text blocks (paragraph-like runs of text, split at block elements and
-``<br>``); each block scores its ancestors by length and comma count; the best
-container (discounted by its link density) and its worthy siblings form the
-article; blocks inside it that look like boilerplate are dropped.
+``<br>``); each block scores its nearest ancestors by length and comma count;
+the best container (discounted by its link density) and its worthy siblings
+form the article; blocks inside it that look like boilerplate are dropped.
+
+Elements whose class/id says "boilerplate" (sidebar, related, comments, share,
+ads...) are not cut blindly: a wrapper so named that holds most of the page's
+text and an article inside it is a mis-named layout wrapper and is kept.
 
 The caller's tree is never modified: boilerplate is skipped during the walk.
 """
@@ -20,109 +24,76 @@ from lxml.html import HtmlElement
 
 logger = logging.getLogger(__name__)
 
-SKIP_TAGS = frozenset(
-    {
-        "head",
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "math",
-        "iframe",
-        "object",
-        "embed",
-        "button",
-        "select",
-        "input",
-        "textarea",
-        "option",
-        "nav",
-        "aside",
-        "footer",
-        "figure",
-        "figcaption",
-        "caption",
-        "audio",
-        "video",
-        "canvas",
-        "picture",
-        "dialog",
-        "menu",
-        "h1",
-    }
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+SKIP_TAGS = _words(
+    "head script style noscript template svg math iframe object embed button select input "
+    "textarea option nav aside footer figure figcaption caption audio video canvas picture "
+    "dialog menu h1"
 )
-BLOCK_TAGS = frozenset(
-    {
-        "p",
-        "div",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "blockquote",
-        "pre",
-        "table",
-        "tbody",
-        "thead",
-        "tfoot",
-        "tr",
-        "td",
-        "th",
-        "section",
-        "article",
-        "main",
-        "header",
-        "hr",
-        "address",
-        "center",
-        "form",
-        "fieldset",
-        "details",
-        "summary",
-        "body",
-        "html",
-    }
+BLOCK_TAGS = _words(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tbody thead tfoot tr td th "
+    "section article main header hr address center form fieldset details summary body html"
 )
-PARAGRAPH_TAGS = frozenset(
-    {"p", "pre", "li", "dt", "dd", "blockquote", "h2", "h3", "h4", "h5", "h6", "td", "th"}
-)
-HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-SKIP_ROLES = frozenset(
-    {"navigation", "complementary", "contentinfo", "banner", "dialog", "menu", "search"}
-)
+PARAGRAPH_TAGS = _words("p pre li dt dd blockquote h2 h3 h4 h5 h6 td th")
+SKIP_ROLES = _words("navigation complementary contentinfo banner dialog menu search")
 UNLIKELY_RE = re.compile(
-    r"-ad-|\bads?\b|advert|banner|breadcrumb|combx|comment|community|disqus|footer|gdpr|"
-    r"header|legends|menu|related|relate|remark|replies|rss|shoutbox|sidebar|skyscraper|"
-    r"social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|share|sharing|"
-    r"newsletter|subscribe|promo|cookie|caption|tags?\b|tag-|widget|lien-?quan|tin-?khac|"
-    r"xem-?them|most-?read|trending|toolbar|print|login|signup|rating|author-?bio",
-    re.IGNORECASE,
+    r"\bads?\b|advert|banner|breadcrumb|combx|comment|community|disqus|footer|gdpr|header|"
+    r"legends|menu|related|remark|replies|\brss\b|shoutbox|sidebar|skyscraper|social|sponsor|"
+    r"supplemental|agegate|pagination|\bpager\b|popup|\bshare|sharing|newsletter|subscribe|"
+    r"promo|cookie|caption|\btags?\b|lienquan|tinkhac|xemthem|trending|mostread|toolbar|"
+    r"\bprint\b|login|signup|rating|authorbio",
 )
-MAYBE_RE = re.compile(r"and|article|body|column|content|main|shadow|entry|detail|post", re.I)
+MAYBE_RE = re.compile(r"and|article|body|column|content|main|shadow|entry|detail|post")
 POSITIVE_RE = re.compile(
-    r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|"
-    r"detail|chi-?tiet|noi-?dung",
+    r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|detail|"
+    r"chi-?tiet|noi-?dung",
     re.IGNORECASE,
 )
 NEGATIVE_RE = re.compile(
-    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|"
-    r"footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|"
-    r"sidebar|skyscraper|sponsor|shopping|tags|tool|widget|caption",
+    r"-ad-|hidden|\bhid\b|banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|"
+    r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
+    r"sponsor|shopping|tags|tool|widget|caption",
     re.IGNORECASE,
 )
+ARTICLE_RE = re.compile(r"article-?body|entry-?content|post-?(?:content|body)|story-?body")
 INVISIBLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 DROP_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 COMMA_RE = re.compile(r"[,،、，]")
 MIN_SCORED_LEN = 25
+MAX_LINK_DENSITY = 0.5
+
+
+def _hints(el: HtmlElement) -> str:
+    """Class and id as lower-case words ("ArticleBody-x" -> "article body x")."""
+    raw = f"{el.get('class', '')} {el.get('id', '')}"
+    return " ".join(re.split(r"[^a-z0-9]+", CAMEL_RE.sub(" ", raw).lower())).strip()
+
+
+def _unlikely(el: HtmlElement) -> bool:
+    hints = _hints(el)
+    return (
+        bool(hints)
+        and bool(UNLIKELY_RE.search(hints.replace(" ", "") + " " + hints))
+        and (not MAYBE_RE.search(hints))
+    )
+
+
+def _skipped(el: HtmlElement) -> bool:
+    """True for subtrees that never hold article text (scripts, navigation, hidden parts)."""
+    if el.tag in SKIP_TAGS:
+        return True
+    attrib = el.attrib
+    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
+        return True
+    if attrib.get("role") in SKIP_ROLES:
+        return True
+    style = attrib.get("style")
+    return bool(style and INVISIBLE_RE.search(style))
 
 
 @dataclass
@@ -130,6 +101,8 @@ class _Block:
     owner: HtmlElement
     text: str
     link_len: int
+    unlikely: tuple[HtmlElement, ...]
+    """Boilerplate-named block ancestors, outermost first."""
 
 
 @dataclass
@@ -139,6 +112,7 @@ class _Walker:
     blocks: list[_Block] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     link_len: int = 0
+    unlikely: tuple[HtmlElement, ...] = ()
 
     def add(self, text: str, in_link: bool) -> None:
         self.parts.append(text)
@@ -148,13 +122,17 @@ class _Walker:
     def flush(self, owner: HtmlElement) -> None:
         text = " ".join("".join(self.parts).translate(DROP_CHARS).split())
         if text:
-            self.blocks.append(_Block(owner, text, min(self.link_len, len(text))))
+            self.blocks.append(_Block(owner, text, min(self.link_len, len(text)), self.unlikely))
         self.parts.clear()
         self.link_len = 0
 
     def block(self, el: HtmlElement) -> None:
+        outer = self.unlikely
+        if el.tag not in ("body", "html") and _unlikely(el):
+            self.unlikely = (*outer, el)
         self.inline(el, el, False)
         self.flush(el)
+        self.unlikely = outer
 
     def inline(self, el: HtmlElement, owner: HtmlElement, in_link: bool) -> None:
         if el.text:
@@ -166,31 +144,11 @@ class _Walker:
                     self.flush(owner)
                 elif tag in BLOCK_TAGS:
                     self.flush(owner)
-                    self.inline(child, child, tag == "a")
-                    self.flush(child)
-                else:
+                    self.block(child)
+                elif tag == "a" or not _unlikely(child):
                     self.inline(child, owner, in_link or tag == "a")
             if child.tail:
                 self.add(child.tail, in_link)
-
-
-def _skipped(el: HtmlElement) -> bool:
-    """True for subtrees that never hold article text (scripts, navigation, hidden parts)."""
-    tag = el.tag
-    if tag in SKIP_TAGS:
-        return True
-    attrib = el.attrib
-    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
-        return True
-    if attrib.get("role") in SKIP_ROLES:
-        return True
-    style = attrib.get("style")
-    if style and INVISIBLE_RE.search(style):
-        return True
-    hints = f"{attrib.get('class', '')} {attrib.get('id', '')}"
-    if len(hints) > 1 and tag not in ("body", "html", "a") and UNLIKELY_RE.search(hints):
-        return not MAYBE_RE.search(hints)
-    return False
 
 
 def _class_weight(el: HtmlElement) -> int:
@@ -212,7 +170,7 @@ def _tag_weight(el: HtmlElement) -> int:
         return 3
     if tag in ("address", "ol", "ul", "dl", "dd", "dt", "li", "form"):
         return -3
-    if tag in HEADING_TAGS or tag == "th":
+    if tag in ("h2", "h3", "h4", "h5", "h6", "th"):
         return -5
     return 0
 
@@ -230,42 +188,79 @@ def _ancestors(el: HtmlElement, limit: int) -> Iterator[HtmlElement]:
 class _Stats:
     text_len: int = 0
     link_len: int = 0
-    score: float = 0.0
+    score: float | None = None
+    """Content score; None for elements no scored block credits."""
+
+    @property
+    def link_density(self) -> float:
+        return self.link_len / self.text_len if self.text_len else 0.0
 
 
-def _score(blocks: list[_Block]) -> dict[HtmlElement, _Stats]:
+def _measure(blocks: list[_Block]) -> dict[HtmlElement, _Stats]:
+    """Text and link length under every element that holds a block."""
     stats: dict[HtmlElement, _Stats] = {}
     for block in blocks:
         node: HtmlElement | None = block.owner
         while node is not None:
             s = stats.get(node)
             if s is None:
-                s = stats[node] = _Stats(score=_tag_weight(node) + _class_weight(node))
+                s = stats[node] = _Stats()
             s.text_len += len(block.text)
             s.link_len += block.link_len
             node = node.getparent()
+    return stats
+
+
+def _holds_article(el: HtmlElement, stats: dict[HtmlElement, _Stats], total: int) -> bool:
+    """A boilerplate-named wrapper around most of the page and around an article."""
+    s = stats.get(el)
+    if s is None or s.text_len < total / 2:
+        return False
+    for node in el.iterdescendants():
+        if node.tag == "article" or node.get("itemprop") == "articleBody":
+            return True
+        if isinstance(node.tag, str) and ARTICLE_RE.search(_hints(node).replace(" ", "-")):
+            return True
+    return False
+
+
+def _content_blocks(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> list[_Block]:
+    """Blocks outside boilerplate-named elements (mis-named layout wrappers excepted)."""
+    total = max(s.text_len for s in stats.values())
+    verdict: dict[HtmlElement, bool] = {}
+    kept = []
+    for block in blocks:
+        for el in block.unlikely:
+            if el not in verdict:
+                verdict[el] = not _holds_article(el, stats, total)
+            if verdict[el]:
+                break
+        else:
+            kept.append(block)
+    return kept
+
+
+def _score(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> None:
     for block in blocks:
         n = len(block.text)
         if n < MIN_SCORED_LEN:
             continue
         points = 1 + len(COMMA_RE.findall(block.text)) + min(n // 100, 3)
         for level, node in enumerate(_ancestors(block.owner, 5)):
-            divider = 1 if level == 0 else 2 if level == 1 else level * 3
-            stats[node].score += points / divider
-    return stats
-
-
-def _link_density(s: _Stats) -> float:
-    return s.link_len / s.text_len if s.text_len else 0.0
+            s = stats[node]
+            if s.score is None:
+                s.score = _tag_weight(node) + _class_weight(node)
+            s.score += points / (1 if level == 0 else 2 if level == 1 else level * 3)
 
 
 def _best_containers(stats: dict[HtmlElement, _Stats]) -> list[HtmlElement]:
     """The top-scoring container and those of its siblings that look like more of it."""
     top, top_score = None, 0.0
     for el, s in stats.items():
-        final = s.score * (1 - _link_density(s))
-        if final > top_score and el.tag not in ("html", "body"):
-            top, top_score = el, final
+        if s.score is not None and el.tag not in ("html", "body"):
+            final = s.score * (1 - s.link_density)
+            if final > top_score:
+                top, top_score = el, final
     if top is None:
         return []
     parent = top.getparent()
@@ -275,7 +270,9 @@ def _best_containers(stats: dict[HtmlElement, _Stats]) -> list[HtmlElement]:
     chosen = []
     for sibling in parent:
         sib = stats.get(sibling)
-        if sibling is top or sib and sib.score * (1 - _link_density(sib)) >= threshold:
+        if sibling is top or (
+            sib and sib.score is not None and sib.score * (1 - sib.link_density) >= threshold
+        ):
             chosen.append(sibling)
     return chosen
 
@@ -287,10 +284,6 @@ def _inside(el: HtmlElement, roots: set[HtmlElement]) -> bool:
             return True
         node = node.getparent()
     return False
-
-
-def _keep(block: _Block) -> bool:
-    return block.link_len <= 0.5 * len(block.text)
 
 
 def _page_root(tree: HtmlElement) -> HtmlElement:
@@ -314,9 +307,15 @@ def extract_body(tree: HtmlElement, url: str) -> list[str]:
     walker.block(root)
     if not walker.blocks:
         return []
-    stats = _score(walker.blocks)
+    stats = _measure(walker.blocks)
+    blocks = _content_blocks(walker.blocks, stats)
+    _score(blocks, stats)
     roots = set(_best_containers(stats))
     if not roots:
         logger.debug("no content container found on %s", url)
         return []
-    return [b.text for b in walker.blocks if _inside(b.owner, roots) and _keep(b)]
+    return [
+        b.text
+        for b in blocks
+        if _inside(b.owner, roots) and b.link_len <= MAX_LINK_DENSITY * len(b.text)
+    ]
