@@ -5,6 +5,7 @@ from __future__ import annotations
 BOT_NAME = "vnnews-archiver"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` checks -a arguments before starting
 
 # Politeness: an honest User-Agent, robots.txt, at most 2 concurrent requests per site.
 USER_AGENT = (
@@ -21,6 +22,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 30
+DOWNLOADER_MIDDLEWARES = {
+    # Just above RetryMiddleware (550): waits out Retry-After on 429/503 before the retry.
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+}
 
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 100,
@@ -35,3 +40,5 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Archive settings (override with -s NAME=value; ARCHIVE_DB_URL also from the environment).
 ARCHIVE_DB_URL = None  # None: $ARCHIVE_DB_URL, else sqlite:///archive.db
 ARCHIVE_BATCH_SIZE = 100
+ARCHIVE_MAX_RETRY_AFTER = 120.0  # seconds: longest Retry-After honoured before a retry
+ARCHIVE_MAX_LISTING_PAGES = 50  # next-page links followed from one section listing

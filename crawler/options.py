@@ -1,0 +1,107 @@
+"""Spider arguments (``-a NAME=VALUE``): parsed and checked once, before the crawl starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from crawler.urls import DEFAULT_PORTS, canonicalize, same_site
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+"""Dates given on the command line are days in Vietnamese local time."""
+
+ARGUMENTS = ("base_url", "since", "until", "url", "limit")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrawlOptions:
+    """What one crawl is asked to do."""
+
+    base_url: str
+    """Origin of the site (``scheme://host[:port]``); every crawled URL is built from it."""
+    since: date | None = None
+    """Skip sitemap and feed entries dated before this day (when the date is known)."""
+    until: date | None = None
+    """Skip sitemap and feed entries dated after this day (when the date is known)."""
+    url: str | None = None
+    """Fetch exactly this one page and nothing else."""
+    limit: int | None = None
+    """Stop after this many article pages."""
+
+    @classmethod
+    def parse(cls, args: dict[str, str | None], default_base_url: str) -> CrawlOptions:
+        """Check raw string arguments; a bad one raises ``ValueError`` with a one-line message."""
+        unknown = sorted(set(args) - set(ARGUMENTS))
+        if unknown:
+            raise ValueError(
+                f"unknown argument {unknown[0]!r} (expected: {', '.join(ARGUMENTS)})"
+            )
+        url = _page_url(args.get("url"))
+        default = _origin(url) if url and not args.get("base_url") else default_base_url
+        base_url = _base_url(args.get("base_url") or default)
+        if url and not same_site(url, base_url):
+            raise ValueError(f"url: {url!r} is not on base_url {base_url!r}")
+        since = _day("since", args.get("since"))
+        until = _day("until", args.get("until"))
+        if since and until and since > until:
+            raise ValueError(f"since ({since}) is after until ({until})")
+        return cls(base_url=base_url, since=since, until=until, url=url,
+                   limit=_limit(args.get("limit")))
+
+    def in_range(self, when: datetime | None) -> bool:
+        """False only when ``when`` is known and its Vietnamese day is outside since..until."""
+        if when is None:
+            return True
+        day = when.astimezone(VN_TZ).date()
+        return not ((self.since and day < self.since) or (self.until and day > self.until))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    valid = parts.scheme.lower() in DEFAULT_PORTS and parts.hostname
+    if not valid or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"base_url: expected http(s)://host[:port], got {value!r}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ValueError(f"base_url: bad port in {value!r}") from None
+    return canonicalize(_origin(value.strip())).rstrip("/")
+
+
+def _page_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"url: expected an absolute http(s) URL, got {value!r}")
+    return canonicalize(value)
+
+
+def _day(name: str, value: str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _limit(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise ValueError(f"limit: expected a positive whole number, got {value!r}")
+    return limit
