@@ -66,6 +66,8 @@ DROP_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 COMMA_RE = re.compile(r"[,،、，]")
 MIN_SCORED_LEN = 25
 MAX_LINK_DENSITY = 0.5
+TOP_CANDIDATES = 5
+MIN_RIVALS = 3
 
 
 def _hints(el: HtmlElement) -> str:
@@ -253,28 +255,59 @@ def _score(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> None:
             s.score += points / (1 if level == 0 else 2 if level == 1 else level * 3)
 
 
+def _final(s: _Stats | None) -> float:
+    return s.score * (1 - s.link_density) if s and s.score is not None else 0.0
+
+
+def _top_candidate(stats: dict[HtmlElement, _Stats]) -> HtmlElement | None:
+    """Best-scored container, lifted to a common ancestor when close rivals share one."""
+    ranked = sorted(
+        (el for el, s in stats.items() if s.score is not None and el.tag not in ("html", "body")),
+        key=lambda el: _final(stats[el]),
+        reverse=True,
+    )[:TOP_CANDIDATES]
+    if not ranked or _final(stats[ranked[0]]) <= 0:
+        return None
+    top = ranked[0]
+    floor = 0.75 * _final(stats[top])
+    rivals = [set(el.iterancestors()) for el in ranked[1:] if _final(stats[el]) >= floor]
+    if len(rivals) >= MIN_RIVALS:
+        for parent in top.iterancestors():
+            if parent.tag == "body":
+                break
+            if sum(parent in a for a in rivals) >= MIN_RIVALS:
+                return parent
+    return _climb(top, stats)
+
+
+def _climb(top: HtmlElement, stats: dict[HtmlElement, _Stats]) -> HtmlElement:
+    """Move up while the parents' scores grow (more content lurks beside the top)."""
+    last = _final(stats[top])
+    threshold = last / 3
+    for parent in top.iterancestors():
+        if parent.tag == "body":
+            break
+        score = _final(stats.get(parent))
+        if score < threshold:
+            break
+        if score > last:
+            return parent
+        last = score
+    while (parent := top.getparent()) is not None and parent.tag != "body" and len(parent) == 1:
+        top = parent
+    return top
+
+
 def _best_containers(stats: dict[HtmlElement, _Stats]) -> list[HtmlElement]:
-    """The top-scoring container and those of its siblings that look like more of it."""
-    top, top_score = None, 0.0
-    for el, s in stats.items():
-        if s.score is not None and el.tag not in ("html", "body"):
-            final = s.score * (1 - s.link_density)
-            if final > top_score:
-                top, top_score = el, final
+    """The top container and those of its siblings that look like more of it."""
+    top = _top_candidate(stats)
     if top is None:
         return []
     parent = top.getparent()
     if parent is None:
         return [top]
-    threshold = max(10.0, top_score * 0.2)
-    chosen = []
-    for sibling in parent:
-        sib = stats.get(sibling)
-        if sibling is top or (
-            sib and sib.score is not None and sib.score * (1 - sib.link_density) >= threshold
-        ):
-            chosen.append(sibling)
-    return chosen
+    threshold = max(10.0, _final(stats[top]) * 0.2)
+    return [el for el in parent if el is top or _final(stats.get(el)) >= threshold]
 
 
 def _inside(el: HtmlElement, roots: set[HtmlElement]) -> bool:
