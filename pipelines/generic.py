@@ -47,6 +47,10 @@ UNLIKELY_RE = re.compile(
     r"promo|cookie|caption|\btags?\b|lienquan|tinkhac|xemthem|trending|mostread|toolbar|"
     r"\bprint\b|login|signup|rating|authorbio",
 )
+META_RE = re.compile(
+    r"byline|dateline|timestamp|\bdate\b|\btime\b|posted|published|\bauthor|credit|\bmeta\b|"
+    r"disclaimer|\bbio\b|copyright|gallery|slideshow|carousel"
+)
 MAYBE_RE = re.compile(r"and|article|body|column|content|main|shadow|entry|detail|post")
 POSITIVE_RE = re.compile(
     r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|detail|"
@@ -68,6 +72,7 @@ MIN_SCORED_LEN = 25
 MAX_LINK_DENSITY = 0.5
 TOP_CANDIDATES = 5
 MIN_RIVALS = 3
+META_MAX_LEN = 400
 
 
 def _hints(el: HtmlElement) -> str:
@@ -77,12 +82,14 @@ def _hints(el: HtmlElement) -> str:
 
 
 def _unlikely(el: HtmlElement) -> bool:
+    """Class/id names boilerplate (sidebar, comments...) or page furniture (byline, date)."""
     hints = _hints(el)
-    return (
-        bool(hints)
-        and bool(UNLIKELY_RE.search(hints.replace(" ", "") + " " + hints))
-        and (not MAYBE_RE.search(hints))
-    )
+    if not hints:
+        return False
+    if META_RE.search(hints):
+        return True
+    joined = hints.replace(" ", "") + " " + hints
+    return bool(UNLIKELY_RE.search(joined)) and not MAYBE_RE.search(hints)
 
 
 def _skipped(el: HtmlElement) -> bool:
@@ -144,10 +151,10 @@ class _Walker:
             if isinstance(tag, str) and not _skipped(child):
                 if tag == "br":
                     self.flush(owner)
-                elif tag in BLOCK_TAGS:
+                elif tag in BLOCK_TAGS or (tag != "a" and _unlikely(child)):
                     self.flush(owner)
                     self.block(child)
-                elif tag == "a" or not _unlikely(child):
+                else:
                     self.inline(child, owner, in_link or tag == "a")
             if child.tail:
                 self.add(child.tail, in_link)
@@ -234,7 +241,11 @@ def _content_blocks(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> l
     for block in blocks:
         for el in block.unlikely:
             if el not in verdict:
-                verdict[el] = not _holds_article(el, stats, total)
+                verdict[el] = (
+                    stats[el].text_len <= META_MAX_LEN
+                    if META_RE.search(_hints(el))
+                    else not _holds_article(el, stats, total)
+                )
             if verdict[el]:
                 break
         else:
