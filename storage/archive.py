@@ -1,0 +1,292 @@
+"""Typed archive queries: store article versions, stream records, look articles up.
+
+Only ``storage/`` knows SQL; callers pass record dicts and get record dicts or
+small frozen dataclasses back. Every function takes an open
+:class:`~sqlalchemy.orm.Session`; the caller owns the transaction::
+
+    with db.session() as session, session.begin():
+        outcome = upsert_article(session, record, page)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import Article, ArticleRevision
+from storage.records import (
+    RawPage,
+    StoredPage,
+    apply_record,
+    check_record,
+    content_hash,
+    page_row,
+    parse_fetched_at,
+    parse_published,
+    record_from_article,
+    record_from_snapshot,
+    replace_page,
+    stored_page,
+)
+
+logger = logging.getLogger(__name__)
+
+Outcome = Literal["new", "updated", "unchanged"]
+OUTCOMES: tuple[Outcome, ...] = ("new", "updated", "unchanged")
+_LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """A checked record ready to store (see :func:`prepare_article`)."""
+
+    record: dict[str, Any]
+    content_hash: str
+    fetched_at: datetime
+    page: RawPage | None
+    reason: str
+    """Recorded on the revision this version supersedes: "recrawl" or "reparse"."""
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What an incremental crawl needs to know about an archived article."""
+
+    canonical_url: str
+    url: str
+    fetched_at: datetime
+    last_seen: datetime
+    published_utc: datetime | None
+    published_date: date | None
+    version: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """Which articles to stream: Vietnam local publication dates, inclusive."""
+
+    since: date | None = None
+    until: date | None = None
+    site: str | None = None
+
+
+def prepare_article(
+    record: Mapping[str, Any], page: RawPage | None = None, *, reason: str = "recrawl"
+) -> ArticleVersion:
+    """Check *record* and derive what storing it needs; ValueError on a malformed record.
+
+    The fetch time is the record's ``fetched_at``, else the page's.
+    """
+    checked = check_record(record)
+    parse_published(checked["published_at"])  # a malformed date fails here, not in a batch
+    if checked["fetched_at"] is not None:
+        fetched_at = parse_fetched_at(checked["fetched_at"])
+    elif page is not None:
+        fetched_at = page.fetched_at.astimezone(UTC)
+    else:
+        raise ValueError(f"no fetch time for {checked['url']}: record and page lack one")
+    return ArticleVersion(checked, content_hash(checked), fetched_at, page, reason)
+
+
+def upsert_article(
+    session: Session,
+    record: Mapping[str, Any],
+    page: RawPage | None = None,
+    *,
+    reason: str = "recrawl",
+) -> Outcome:
+    """Store one article version; "new", "updated" (old version kept) or "unchanged"."""
+    return store_article(session, prepare_article(record, page, reason=reason))
+
+
+def find_article(session: Session, canonical_url: str, url: str) -> Article | None:
+    """The article with this canonical URL, else one known under *url* (a redirect)."""
+    found = session.scalars(
+        select(Article).where(Article.canonical_url == canonical_url)
+    ).one_or_none()
+    if found is not None:
+        return found
+    stmt = (
+        select(Article)
+        .where(or_(Article.canonical_url == url, Article.url.in_({url, canonical_url})))
+        .order_by(Article.id)
+        .limit(1)
+    )
+    return session.scalars(stmt).first()
+
+
+def store_article(session: Session, version: ArticleVersion) -> Outcome:
+    """Store a prepared version (see :func:`upsert_article`)."""
+    record = version.record
+    article = find_article(session, record["canonical_url"], record["url"])
+    if article is None:
+        article = Article(
+            fetched_at=version.fetched_at,
+            first_seen=version.fetched_at,
+            last_seen=version.fetched_at,
+            content_hash=version.content_hash,
+            version=1,
+        )
+        apply_record(article, record)
+        if version.page is not None:
+            article.page = page_row(version.page)
+        session.add(article)
+        return "new"
+    if article.content_hash == version.content_hash:
+        _refresh(article, version)
+        return "unchanged"
+    _supersede(session, article, version)
+    return "updated"
+
+
+def _refresh(article: Article, version: ArticleVersion) -> None:
+    """Same content fetched again: move the fetch times (and the raw page) forward."""
+    article.first_seen = min(article.first_seen, version.fetched_at)
+    article.last_seen = max(article.last_seen, version.fetched_at)
+    if version.fetched_at < article.fetched_at:
+        return
+    article.fetched_at = version.fetched_at
+    article.url = version.record["url"]
+    if version.page is None:
+        return
+    if article.page is None:
+        article.page = page_row(version.page)
+    else:
+        replace_page(article.page, version.page)
+
+
+def _supersede(session: Session, article: Article, version: ArticleVersion) -> None:
+    """Changed content: keep the current version as a revision, then overwrite the article."""
+    session.add(
+        ArticleRevision(
+            article_id=article.id,
+            version=article.version,
+            record=record_from_article(article),
+            content_hash=article.content_hash,
+            fetched_at=article.fetched_at,
+            superseded_at=datetime.now(UTC),
+            reason=version.reason,
+            page_id=article.page_id,
+        )
+    )
+    apply_record(article, version.record)
+    article.content_hash = version.content_hash
+    article.version += 1
+    article.fetched_at = version.fetched_at
+    article.first_seen = min(article.first_seen, version.fetched_at)
+    article.last_seen = max(article.last_seen, version.fetched_at)
+    if version.page is not None:
+        article.page = page_row(version.page)
+
+
+def known_articles(session: Session, urls: Iterable[str]) -> dict[str, KnownArticle]:
+    """Archived articles among *urls* (matched by canonical URL or fetched URL), by that URL."""
+    wanted = list(dict.fromkeys(urls))
+    known: dict[str, KnownArticle] = {}
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = set(wanted[start : start + _LOOKUP_CHUNK])
+        stmt = select(Article).where(or_(Article.canonical_url.in_(chunk), Article.url.in_(chunk)))
+        for article in session.scalars(stmt):
+            entry = _known(article)
+            if article.url in chunk:
+                known.setdefault(article.url, entry)
+            if article.canonical_url in chunk:
+                known[article.canonical_url] = entry
+    return known
+
+
+def _known(article: Article) -> KnownArticle:
+    return KnownArticle(
+        canonical_url=article.canonical_url,
+        url=article.url,
+        fetched_at=article.fetched_at,
+        last_seen=article.last_seen,
+        published_utc=article.published_utc,
+        published_date=article.published_date,
+        version=article.version,
+        content_hash=article.content_hash,
+    )
+
+
+def _articles_query(where: RecordFilter) -> Select[Article]:
+    stmt = select(Article).options(
+        selectinload(Article.authors), selectinload(Article.tags), selectinload(Article.captions)
+    )
+    if where.since is not None:
+        stmt = stmt.where(Article.published_date >= where.since)
+    if where.until is not None:
+        stmt = stmt.where(Article.published_date <= where.until)
+    if where.site is not None:
+        stmt = stmt.where(Article.site == where.site)
+    return stmt.order_by(
+        Article.published_date.asc().nulls_last(),
+        Article.published_utc.asc().nulls_first(),
+        Article.id,
+    )
+
+
+def _article_chunks(
+    session: Session, where: RecordFilter, chunk_size: int
+) -> Iterator[Sequence[Article]]:
+    stmt = _articles_query(where).execution_options(yield_per=chunk_size)
+    yield from session.scalars(stmt).partitions()
+
+
+def iter_records(
+    session: Session, where: RecordFilter | None = None, *, chunk_size: int = 500
+) -> Iterator[dict[str, Any]]:
+    """Stream the latest record of each article, oldest publication first, in chunks."""
+    for chunk in _article_chunks(session, where or RecordFilter(), chunk_size):
+        for article in chunk:
+            yield record_from_article(article)
+
+
+def iter_versions(
+    session: Session, where: RecordFilter | None = None, *, chunk_size: int = 500
+) -> Iterator[dict[str, Any]]:
+    """Stream every version of each article (oldest first), each record with a ``version``."""
+    for chunk in _article_chunks(session, where or RecordFilter(), chunk_size):
+        ids = [article.id for article in chunk]
+        stmt = (
+            select(ArticleRevision)
+            .where(ArticleRevision.article_id.in_(ids))
+            .order_by(ArticleRevision.article_id, ArticleRevision.version)
+        )
+        revisions: dict[int, list[ArticleRevision]] = {}
+        for revision in session.scalars(stmt):
+            revisions.setdefault(revision.article_id, []).append(revision)
+        for article in chunk:
+            for revision in revisions.get(article.id, []):
+                yield record_from_snapshot(revision.record) | {"version": revision.version}
+            yield record_from_article(article) | {"version": article.version}
+
+
+def load_page(session: Session, canonical_url: str) -> StoredPage | None:
+    """The raw page of an article's current version, or None."""
+    article = session.scalars(
+        select(Article).where(Article.canonical_url == canonical_url)
+    ).one_or_none()
+    if article is None or article.page is None:
+        return None
+    return stored_page(article.page)
+
+
+def iter_pages(session: Session, *, chunk_size: int = 100) -> Iterator[tuple[str, StoredPage]]:
+    """Stream (canonical URL, raw page) of every article's current version, for re-parsing."""
+    stmt = (
+        select(Article)
+        .options(selectinload(Article.page))
+        .where(Article.page_id.is_not(None))
+        .order_by(Article.id)
+        .execution_options(yield_per=chunk_size)
+    )
+    for article in session.scalars(stmt):
+        if article.page is not None:
+            yield article.canonical_url, stored_page(article.page)

@@ -1,0 +1,132 @@
+"""Opening the archive database: URL resolution, engine set-up, schema creation.
+
+The same code serves SQLite (the default, one file) and PostgreSQL; anything
+SQLite-specific happens only behind a dialect check.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import Base
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DB_URL = "sqlite:///archive.db"
+"""Default archive: ``archive.db`` in the working directory."""
+DB_URL_ENV = "ARCHIVE_DB_URL"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class StorageError(Exception):
+    """A problem with the archive database that is not a plain SQL error."""
+
+
+class ArchiveNotFound(StorageError):
+    """The database named by a URL does not exist or holds no archive."""
+
+
+def resolve_db_url(configured: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The database URL: *configured* (setting/CLI), else ``$ARCHIVE_DB_URL``, else the default."""
+    if configured:
+        return configured
+    env = os.environ if environ is None else environ
+    return env.get(DB_URL_ENV) or DEFAULT_DB_URL
+
+
+def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for *url*; SQLite connections get WAL, foreign keys and a busy timeout."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return None
+    if database.startswith("file:"):
+        database = database[len("file:") :]
+    return Path(database)
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open archive: the engine and a session factory.
+
+    Use sessions as context managers::
+
+        with db.session() as session, session.begin():
+            upsert_article(session, record, page)
+    """
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, url: str, *, create: bool = True) -> Database:
+        """Open the archive at *url*.
+
+        With ``create=True`` the schema is created when missing. With
+        ``create=False`` (readers such as export and stats) a missing database
+        raises :class:`ArchiveNotFound` instead of creating an empty one.
+        """
+        if not create:
+            path = _sqlite_file(url)
+            if path is not None and not path.is_file():
+                raise ArchiveNotFound(f"no archive database at {url}")
+        engine = create_db_engine(url)
+        try:
+            if create:
+                Base.metadata.create_all(engine)
+            elif not inspect(engine).has_table("articles"):
+                raise ArchiveNotFound(f"{url} holds no archive (no articles table)")
+        except BaseException:
+            engine.dispose()
+            raise
+        logger.debug("opened archive %s", engine.url.render_as_string(hide_password=True))
+        return cls(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+    def session(self) -> Session:
+        """A new session; use it as a context manager."""
+        return self.sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,189 @@
+"""Conversion between article records (export shape) and archive rows.
+
+No SQL here: this module checks a record, derives the values the archive keeps
+beside it (content hash, sortable publication time, Vietnam local date) and
+rebuilds the record from a row in :data:`pipelines.record.RECORD_FIELDS` order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from pipelines.record import RECORD_FIELDS
+from storage.models import Article, ArticleAuthor, ArticleCaption, ArticleTag, Page
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+HASH_EXCLUDED = frozenset({"url", "fetched_at"})
+"""Record fields left out of the content hash: they change on every fetch."""
+PAGE_ENCODING = "zlib"
+CAPTION_FIELDS = ("caption", "image_url", "credit")
+_SCALAR_FIELDS = (
+    "url",
+    "canonical_url",
+    "site",
+    "article_id",
+    "headline",
+    "sapo",
+    "dateline",
+    "published_at",
+    "updated_at",
+    "byline",
+    "source",
+    "body",
+    "category",
+    "language",
+    "extractor",
+)
+
+
+class RawPage(Protocol):
+    """What the archive keeps of a fetched page (``crawler.items.FetchedPage`` fits)."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def final_url(self) -> str: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def fetched_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoredPage:
+    """A raw page read back from the archive, body decompressed."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+
+
+def check_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record as a dict in RECORD_FIELDS order; ValueError if fields are missing or extra."""
+    missing = [name for name in RECORD_FIELDS if name not in record]
+    extra = [name for name in record if name not in RECORD_FIELDS]
+    if missing or extra:
+        raise ValueError(f"record shape mismatch: missing {missing}, unexpected {extra}")
+    for name in ("url", "canonical_url", "headline", "body"):
+        if not isinstance(record[name], str) or not record[name]:
+            raise ValueError(f"record field {name!r} must be a non-empty string")
+    return {name: record[name] for name in RECORD_FIELDS}
+
+
+def content_hash(record: Mapping[str, Any]) -> str:
+    """SHA-256 over the extracted fields (everything but url and fetched_at)."""
+    content = {k: v for k, v in record.items() if k not in HASH_EXCLUDED}
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_published(value: str | None) -> tuple[datetime | None, date | None]:
+    """(UTC instant, Vietnam local date) of a record's ``published_at``.
+
+    A date alone gives no instant but keeps its date. A datetime without an
+    offset is refused: the parser must attach +07:00.
+    """
+    if value is None:
+        return None, None
+    if "T" not in value and " " not in value.strip():
+        return None, date.fromisoformat(value)
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"published_at without a UTC offset: {value!r}")
+    return moment.astimezone(UTC), moment.astimezone(VIETNAM).date()
+
+
+def parse_fetched_at(value: str) -> datetime:
+    """A record's ``fetched_at`` (ISO 8601 with offset) as an aware UTC datetime."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"fetched_at without a UTC offset: {value!r}")
+    return moment.astimezone(UTC)
+
+
+def format_fetched_at(moment: datetime) -> str:
+    """The record form of a fetch time: ISO 8601 in UTC ("2024-05-01T03:04:05+00:00")."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def apply_record(article: Article, record: Mapping[str, Any]) -> None:
+    """Copy the record's fields onto *article* (lists replace the old ones)."""
+    for name in _SCALAR_FIELDS:
+        setattr(article, name, record[name])
+    article.published_utc, article.published_date = parse_published(record["published_at"])
+    article.authors = [ArticleAuthor(position=i, name=n) for i, n in enumerate(record["authors"])]
+    article.tags = [ArticleTag(position=i, name=n) for i, n in enumerate(record["tags"])]
+    article.captions = [
+        ArticleCaption(
+            position=i, caption=c["caption"], image_url=c.get("image_url"), credit=c.get("credit")
+        )
+        for i, c in enumerate(record["captions"])
+    ]
+
+
+def record_from_article(article: Article) -> dict[str, Any]:
+    """Rebuild the record of *article*'s current version, in RECORD_FIELDS order."""
+    values: dict[str, Any] = {name: getattr(article, name) for name in _SCALAR_FIELDS}
+    values["authors"] = [author.name for author in article.authors]
+    values["tags"] = [tag.name for tag in article.tags]
+    values["captions"] = [
+        {"caption": c.caption, "image_url": c.image_url, "credit": c.credit}
+        for c in article.captions
+    ]
+    values["fetched_at"] = format_fetched_at(article.fetched_at)
+    return {name: values[name] for name in RECORD_FIELDS}
+
+
+def record_from_snapshot(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored revision snapshot in RECORD_FIELDS order (JSON key order is not kept by all DBs)."""
+    return {name: snapshot.get(name) for name in RECORD_FIELDS}
+
+
+def page_row(page: RawPage) -> Page:
+    """A new ``pages`` row for *page*, body compressed."""
+    return Page(
+        url=page.url,
+        final_url=page.final_url,
+        status=page.status,
+        headers=dict(page.headers),
+        body=zlib.compress(page.body, 6),
+        body_encoding=PAGE_ENCODING,
+        body_size=len(page.body),
+        fetched_at=page.fetched_at,
+    )
+
+
+def replace_page(row: Page, page: RawPage) -> None:
+    """Overwrite *row* with *page* (a newer fetch of unchanged content)."""
+    fresh = page_row(page)
+    for name in ("url", "final_url", "status", "headers", "body", "body_encoding", "body_size"):
+        setattr(row, name, getattr(fresh, name))
+    row.fetched_at = page.fetched_at
+
+
+def stored_page(row: Page) -> StoredPage:
+    """Read a ``pages`` row back, decompressing the body."""
+    if row.body_encoding != PAGE_ENCODING:
+        raise ValueError(f"page {row.id}: unknown body encoding {row.body_encoding!r}")
+    return StoredPage(
+        url=row.url,
+        final_url=row.final_url,
+        status=row.status,
+        headers=dict(row.headers),
+        body=zlib.decompress(row.body),
+        fetched_at=row.fetched_at,
+    )
