@@ -1,0 +1,266 @@
+"""Extraction benchmark: body-text accuracy and throughput.
+
+(a) Accuracy of the generic fallback (``pipelines.generic.extract_body``) against
+trafilatura's defaults (``trafilatura.extract(html)``) on the public
+article-extraction-benchmark (181 pages with hand-annotated bodies), scored as
+that project's ``evaluate.py`` does: texts become ``\\w+`` tokens, tokens become
+overlapping 4-token shingles, each page gives tp/fp/fn over the shingle
+multisets (normalised to sum 1), precision and recall are means over pages and
+F1 = 2PR/(P+R) of those means.
+
+(b) Throughput (articles/second) on the site-layout fixture pages
+(``tests/fixtures/pages/*/*/input.html``): bare ``lxml.html`` parsing, our full
+extractor ``pipelines.extract.extract_page``, and trafilatura on the same bytes.
+Each contender runs repeated passes for about ``--seconds`` seconds.
+
+Figures are printed only; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import glob
+import gzip
+import json
+import logging
+import os
+import platform
+import random
+import re
+import shlex
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import lxml.etree  # noqa: E402
+import lxml.html  # noqa: E402
+import trafilatura  # noqa: E402
+
+from pipelines.generic import extract_body  # noqa: E402
+
+DEFAULT_DATASET = Path("/work/shared/benchmarks/article-extraction-benchmark")
+FIXTURE_GLOB = "tests/fixtures/pages/*/*/input.html"
+TOKEN_RE = re.compile(r"\w+")
+SHINGLE = 4
+BOOTSTRAP = 1000
+
+Triple = tuple[float, float, float]
+
+
+class BenchError(Exception):
+    """A problem with the benchmark's inputs, reported as one line."""
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    url: str
+    body: bytes
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = TOKEN_RE.findall(text)
+    return Counter(
+        tuple(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1)) if tokens
+    )
+
+
+def match(true: str, pred: str) -> Triple:
+    """Normalised (tp, fp, fn) over the two texts' shingle multisets."""
+    t, p = shingles(true), shingles(pred)
+    tp, fp, fn = sum((t & p).values()), sum((p - t).values()), sum((t - p).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def _ratio(hit: float, miss: float, other: float) -> float:
+    if miss == other == 0:
+        return 1.0
+    return hit / (hit + miss) if hit + miss else 0.0
+
+
+def scores(triples: Sequence[Triple]) -> tuple[float, float, float]:
+    """(F1, precision, recall) as the benchmark defines them."""
+    precision = statistics.mean(_ratio(tp, fp, fn) for tp, fp, fn in triples if tp + fp > 0)
+    recall = statistics.mean(_ratio(tp, fn, fp) for tp, fp, fn in triples if tp + fn > 0)
+    return 2 * precision * recall / (precision + recall), precision, recall
+
+
+def f1_spread(triples: Sequence[Triple]) -> float:
+    """Standard deviation of F1 over bootstrap resamples of the pages (seeded)."""
+    rng = random.Random(0)
+    values = [scores(rng.choices(triples, k=len(triples)))[0] for _ in range(BOOTSTRAP)]
+    return statistics.stdev(values)
+
+
+def load_dataset(root: Path) -> tuple[list[Page], dict[str, str]]:
+    truth_path = root / "ground-truth.json"
+    if not truth_path.is_file():
+        raise BenchError(f"no ground-truth.json in {root}")
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    pages, bodies = [], {}
+    for key in sorted(truth):
+        html = gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes())
+        pages.append(Page(key, truth[key]["url"], html))
+        bodies[key] = truth[key].get("articleBody", "")
+    return pages, bodies
+
+
+def ours(page: Page) -> str:
+    return "\n\n".join(extract_body(lxml.html.fromstring(page.body.decode("utf-8")), page.url))
+
+
+def theirs(page: Page) -> str:
+    return trafilatura.extract(page.body.decode("utf-8")) or ""
+
+
+def accuracy(root: Path) -> None:
+    pages, truth = load_dataset(root)
+    print(f"\n(a) Body text on {len(pages)} pages of {root}")
+    print("    metric: evaluate.py of scrapinghub/article-extraction-benchmark (4-token shingles)")
+    print(f"    {'extractor':<34}{'F1':>14}{'precision':>11}{'recall':>8}{'exact':>7}{'s/page':>9}")
+    for name, run in (("ours (pipelines.generic)", ours), ("trafilatura.extract(html)", theirs)):
+        triples, exact = [], 0
+        start = time.perf_counter()
+        for page in pages:
+            predicted = run(page)
+            triples.append(match(truth[page.key], predicted))
+            exact += TOKEN_RE.findall(predicted) == TOKEN_RE.findall(truth[page.key])
+        elapsed = (time.perf_counter() - start) / len(pages)
+        f1, precision, recall = scores(triples)
+        print(
+            f"    {name:<34}{f1:>7.3f} ±{f1_spread(triples):.3f}{precision:>11.3f}{recall:>8.3f}"
+            f"{exact / len(pages):>7.3f}{elapsed:>9.4f}"
+        )
+
+
+def fixture_pages(pattern: str) -> list[Page]:
+    pages = []
+    for name in sorted(glob.glob(pattern, root_dir=REPO)):
+        path = REPO / name
+        meta_path = path.with_name("meta.json")
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+        pages.append(Page(name, meta.get("url", ""), path.read_bytes()))
+    return pages
+
+
+def pace(run: Callable[[Page], object], pages: Sequence[Page], seconds: float) -> float:
+    """Articles per second over repeated passes lasting about ``seconds`` (one warm-up pass)."""
+    for page in pages:
+        run(page)
+    done, start = 0, time.perf_counter()
+    while True:
+        for page in pages:
+            run(page)
+        done += len(pages)
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return done / elapsed
+
+
+def page_extractor() -> Callable[[Page], object] | None:
+    try:
+        from pipelines.extract import NotAnArticle, extract_page
+    except Exception as exc:  # the module may not exist yet, or be half-written
+        print(f"    pipelines.extract is not importable ({type(exc).__name__}: {exc}); skipped")
+        return None
+
+    def run(page: Page) -> object:
+        try:
+            return extract_page(page.body, page.url, {"Content-Type": "text/html; charset=utf-8"})
+        except NotAnArticle as exc:
+            return exc.reason
+
+    return run
+
+
+def throughput(pattern: str, seconds: float) -> None:
+    pages = fixture_pages(pattern)
+    print(f"\n(b) Throughput on {len(pages)} site-layout fixture pages ({pattern})")
+    if not pages:
+        print("    no fixture pages yet; skipped")
+        return
+    rates = {"bare lxml.html parse": pace(lambda p: lxml.html.fromstring(p.body), pages, seconds)}
+    rates["parse + generic extract_body"] = pace(
+        lambda p: extract_body(lxml.html.fromstring(p.body), p.url), pages, seconds
+    )
+    run = page_extractor()
+    if run is not None:
+        rates["ours: extract_page"] = pace(run, pages, seconds)
+    rates["trafilatura.extract(bytes)"] = pace(
+        lambda p: trafilatura.extract(p.body), pages, seconds
+    )
+    for name, rate in rates.items():
+        print(f"    {name:<30}{rate:>10.1f} articles/s  {1000 / rate:>8.2f} ms/article")
+    if run is not None:
+        ours_rate = rates["ours: extract_page"]
+        vs_traf = ours_rate / rates["trafilatura.extract(bytes)"]
+        vs_lxml = rates["bare lxml.html parse"] / ours_rate
+        print(f"    ours vs trafilatura: {vs_traf:.1f}x faster (target >= 5x)")
+        print(f"    ours vs bare parsing: {vs_lxml:.2f}x the time (target <= 2.5x)")
+
+
+def environment() -> None:
+    print("command:", shlex.join([sys.executable, *sys.argv]))
+    print("os.cpu_count():", os.cpu_count(), "| platform:", platform.platform())
+    print("python:", platform.python_version(), end="")
+    for package in ("lxml", "trafilatura", "justext", "charset-normalizer"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            print(f" | {package} {metadata.version(package)}", end="")
+    print(" | libxml2", ".".join(map(str, lxml.etree.LIBXML_VERSION)))
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Body-text F1 of the generic extractor vs trafilatura, and throughput.",
+        epilog="Example: python bench/extraction.py --seconds 5",
+    )
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        default=DEFAULT_DATASET,
+        help="article-extraction-benchmark directory (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--fixtures",
+        default=FIXTURE_GLOB,
+        help="glob of fixture pages, relative to the repository (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=10.0,
+        help="timed run per throughput contender (default: %(default)s)",
+    )
+    parser.add_argument("--skip-accuracy", action="store_true", help="only measure throughput")
+    parser.add_argument("--skip-throughput", action="store_true", help="only measure accuracy")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    environment()
+    try:
+        if not args.skip_accuracy:
+            accuracy(args.dataset)
+        if not args.skip_throughput:
+            throughput(args.fixtures, args.seconds)
+    except (BenchError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
