@@ -1,0 +1,196 @@
+"""The storage pipeline: write extracted records to the archive in batches.
+
+Receives a :class:`crawler.items.FetchedPage` whose ``record`` the extraction
+pipeline has set, buffers it, and writes ``ARCHIVE_BATCH_SIZE`` pages per
+transaction (the rest when the spider closes). It returns the record dict, so
+Scrapy's feed export (``-O out.jsonl``) writes the same shape as
+``python -m storage.export``.
+
+A storage error is never logged-and-ignored: the batch is rolled back (earlier
+batches stay committed), the error is logged in one line, the exception
+propagates and the crawl is closed with reason ``storage-error``.
+
+The pipeline also keeps the crawl's row in ``crawl_runs``: opened when the
+spider opens, closed on ``spider_closed`` with the crawl's figures, and logged
+as a one-line summary.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Spider, signals
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler.items import FetchedPage
+from storage.archive import ArticleVersion, prepare_article, store_article
+from storage.db import Database, resolve_db_url
+from storage.runs import RunFigures, finish_run, start_run
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from twisted.internet.defer import Deferred
+
+logger = logging.getLogger(__name__)
+
+STOP_REASON = "storage-error"
+DROPPED_PREFIX = "archive/dropped/"
+_ERROR_PREFIXES = {
+    "archive/errors/": "",
+    "spider_exceptions/": "spider/",
+    "downloader/exception_type_count/": "download/",
+}
+
+
+class StoragePipeline:
+    """Store each page's record in the archive; see the module docstring."""
+
+    def __init__(self, crawler: Crawler, db_url: str, batch_size: int) -> None:
+        if batch_size < 1:
+            raise ValueError(f"ARCHIVE_BATCH_SIZE must be at least 1, not {batch_size}")
+        self.crawler = crawler
+        self.db_url = db_url
+        self.batch_size = batch_size
+        self.db: Database | None = None
+        self.run_id: int | None = None
+        self.buffer: list[ArticleVersion] = []
+        self.counts: Counter[str] = Counter()
+        self.failure: str | None = None
+        """Set to a short description after a storage error; nothing more is stored then."""
+        self._stopping: Deferred[None] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
+        settings = crawler.settings
+        pipeline = cls(
+            crawler,
+            resolve_db_url(settings.get("ARCHIVE_DB_URL")),
+            settings.getint("ARCHIVE_BATCH_SIZE", 100),
+        )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.db = Database.open(self.db_url)
+        spider = self.crawler.spider
+        name = spider.name if spider is not None else self.crawler.spidercls.name
+        with self.db.session() as session, session.begin():
+            self.run_id = start_run(session, name, _spider_args(spider))
+        logger.info("archive %s: run %d started", self._shown_url(), self.run_id)
+
+    def process_item(self, item: Any) -> dict[str, Any]:
+        if self.failure is not None:
+            raise DropItem(f"not stored: the archive stopped after {self.failure}")
+        if not isinstance(item, FetchedPage) or item.record is None:
+            raise TypeError(f"StoragePipeline needs a FetchedPage with a record, got {item!r:.200}")
+        try:
+            version = prepare_article(item.record, item)
+        except ValueError:
+            self.crawler.stats.inc_value("archive/errors/bad-record")
+            raise
+        self.buffer.append(version)
+        if len(self.buffer) >= self.batch_size:
+            self.flush(stop_crawl=True)
+        return item.record
+
+    def close_spider(self) -> None:
+        if self.failure is None:
+            self.flush(stop_crawl=False)
+
+    def flush(self, *, stop_crawl: bool) -> None:
+        """Write the buffered pages in one transaction; on error stop the crawl and re-raise."""
+        if not self.buffer:
+            return
+        if self.db is None:
+            raise RuntimeError("StoragePipeline.flush() before open_spider()")
+        batch, self.buffer = self.buffer, []
+        try:
+            with self.db.session() as session, session.begin():
+                outcomes = [store_article(session, version) for version in batch]
+        except Exception as exc:
+            self._fail(exc, len(batch), stop_crawl=stop_crawl)
+            raise
+        for outcome in outcomes:
+            self.counts[outcome] += 1
+            self.crawler.stats.inc_value(f"archive/articles/{outcome}")
+        logger.debug("archive: stored %d pages (%s)", len(batch), dict(Counter(outcomes)))
+
+    def _fail(self, exc: Exception, lost: int, *, stop_crawl: bool) -> None:
+        self.failure = f"a storage error ({type(exc).__name__})"
+        self.crawler.stats.inc_value("archive/errors/storage")
+        logger.error(
+            "storage error, stopping the crawl: %d pages of the failed batch not stored "
+            "(earlier batches are committed): %s",
+            lost,
+            str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        )
+        if stop_crawl:
+            self._stopping = deferred_from_coro(
+                self.crawler.engine.close_spider_async(reason=STOP_REASON)
+            )
+
+    def spider_closed(self, reason: str) -> None:
+        """Close this crawl's ``crawl_runs`` row and log its summary."""
+        if self.db is None or self.run_id is None:
+            return
+        if self.failure is not None:
+            reason = STOP_REASON
+            self.crawler.stats.set_value("finish_reason", reason)
+        figures = run_figures(self.crawler.stats.get_stats(), reason, self.counts)
+        try:
+            with self.db.session() as session, session.begin():
+                summary = finish_run(session, self.run_id, figures)
+            logger.info("%s", summary.line())
+        finally:
+            self.db.close()
+
+    def _shown_url(self) -> str:
+        assert self.db is not None
+        return self.db.engine.url.render_as_string(hide_password=True)
+
+
+def run_figures(stats: Mapping[str, Any], reason: str, counts: Mapping[str, int]) -> RunFigures:
+    """A crawl's figures from its Scrapy stats and the storage outcome counts."""
+    dropped = {
+        key.removeprefix(DROPPED_PREFIX): int(value)
+        for key, value in stats.items()
+        if key.startswith(DROPPED_PREFIX)
+    }
+    return RunFigures(
+        finish_reason=reason,
+        pages_fetched=int(stats.get("response_received_count", 0)),
+        articles_new=counts.get("new", 0),
+        articles_updated=counts.get("updated", 0),
+        articles_unchanged=counts.get("unchanged", 0),
+        dropped=dropped,
+        errors=_error_counts(stats),
+    )
+
+
+def _error_counts(stats: Mapping[str, Any]) -> dict[str, int]:
+    errors: dict[str, int] = {}
+    for key, value in stats.items():
+        for prefix, label in _ERROR_PREFIXES.items():
+            if key.startswith(prefix) and key != "spider_exceptions/count":
+                kind = key.removeprefix(prefix).rsplit(".", 1)[-1]
+                errors[label + kind] = errors.get(label + kind, 0) + int(value)
+        if key.startswith("downloader/response_status_count/"):
+            status = key.rsplit("/", 1)[-1]
+            if status.isdigit() and int(status) >= 400:
+                errors[f"http/{status}"] = int(value)
+    return errors
+
+
+def _spider_args(spider: Spider | None) -> dict[str, Any]:
+    """The spider's ``-a`` arguments: its plain public instance attributes."""
+    if spider is None:
+        return {}
+    return {
+        key: value
+        for key, value in vars(spider).items()
+        if not key.startswith("_") and isinstance(value, str | int | float | bool)
+    }

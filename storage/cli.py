@@ -1,0 +1,76 @@
+"""What the storage command-line tools share: parser, ``--db`` option, error handling."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import NoReturn
+
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from storage.db import DB_URL_ENV, DEFAULT_DB_URL, ArchiveNotFound, resolve_db_url
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def make_parser(prog: str, description: str, example: str) -> CliParser:
+    """A parser with a ``--db`` option and an "Example:" line closing its help."""
+    parser = CliParser(
+        prog=prog,
+        description=description,
+        epilog=f"Example: {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help=f"archive database URL (default: ${DB_URL_ENV}, else {DEFAULT_DB_URL})",
+    )
+    return parser
+
+
+def db_url(args: argparse.Namespace) -> str:
+    """The ``--db`` value, else the environment, else the default."""
+    return resolve_db_url(args.db)
+
+
+def iso_date(value: str) -> date:
+    """An argparse type for YYYY-MM-DD."""
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def run_cli(prog: str, command: Callable[[], int]) -> int:
+    """Run *command*; archive and database errors become one line on stderr."""
+    try:
+        return command()
+    except (ArchiveNotFound, ArgumentError) as exc:
+        _say(prog, str(exc))
+        return EXIT_USAGE
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        _say(prog, _first_line(exc))
+        return EXIT_ERROR
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _say(prog: str, message: str) -> None:
+    print(f"{prog}: error: {message}", file=sys.stderr)
