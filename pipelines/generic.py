@@ -45,11 +45,20 @@ UNLIKELY_RE = re.compile(
     r"legends|menu|related|remark|replies|\brss\b|shoutbox|sidebar|skyscraper|social|sponsor|"
     r"supplemental|agegate|pagination|\bpager\b|popup|\bshare|sharing|newsletter|subscribe|"
     r"promo|cookie|caption|\btags?\b|lienquan|tinkhac|xemthem|trending|mostread|toolbar|"
-    r"\bprint\b|login|signup|rating|authorbio",
+    r"\bprint\b|login|signup|rating|authorbio|binhluan|ykien|tukhoa|chiase|docnhieu|xemnhieu|"
+    r"tinmoi|noibat|cungchuyenmuc",
+)
+LABEL_RE = re.compile(
+    r"(tin|bài) (liên quan|cùng chuyên mục|khác|mới|mới nhất|nổi bật|đọc nhiều|xem nhiều)|"
+    r"xem thêm|đọc thêm|quảng cáo|chia sẻ|bình luận|từ khóa|related( articles| stories| news)?|"
+    r"read more|see also|advertisement|share( this)?( article| story)?|comments?|tags?|"
+    r"\[(?P<code>\w+)[^\]]*\].*\[/(?P=code)\]",
+    re.IGNORECASE,
 )
 META_RE = re.compile(
     r"byline|dateline|timestamp|\bdate\b|\btime\b|posted|published|\bauthor|credit|\bmeta\b|"
-    r"disclaimer|\bbio\b|copyright|gallery|slideshow|carousel"
+    r"disclaimer|\bbio\b|copyright|gallery|slideshow|carousel|\bimage\b|\bimg\b|\bphoto\b|"
+    r"\bfig\b|box desc"
 )
 MAYBE_RE = re.compile(r"and|article|body|column|content|main|shadow|entry|detail|post")
 POSITIVE_RE = re.compile(
@@ -358,8 +367,11 @@ def extract_body(tree: HtmlElement, url: str) -> list[str]:
     if not roots:
         logger.debug("no content container found on %s", url)
         return []
-    return [
-        b.text
-        for b in blocks
-        if _inside(b.owner, roots) and b.link_len <= MAX_LINK_DENSITY * len(b.text)
-    ]
+    return [b.text for b in blocks if _inside(b.owner, roots) and _is_prose(b)]
+
+
+def _is_prose(block: _Block) -> bool:
+    """Not a link list item, a box label ("Tin liên quan:") or a bare shortcode."""
+    if block.link_len > MAX_LINK_DENSITY * len(block.text):
+        return False
+    return not LABEL_RE.fullmatch(block.text.rstrip(" :.»›>"))
