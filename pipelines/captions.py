@@ -1,0 +1,102 @@
+"""Image captions: credits, de-duplication and image URLs.
+
+A Vietnamese caption ends with its credit: "Quang cảnh hội nghị. Ảnh: Thanh Lê",
+"(Ảnh: Tư liệu)", "Video: Công Kiên", or without a colon "Ảnh Thanh Lê". An
+image's alt text often repeats its caption, and a box of several photos shares
+one caption: each caption is kept once.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from pipelines.record import Caption
+from pipelines.sites.base import RawCaption
+from pipelines.text import clean_text, squash_key
+
+_CREDIT_WORD = r"(?:ảnh(?:\s+minh\s+(?:họa|hoạ))?|video|clip|nguồn\s+ảnh|nguồn|đồ\s+(?:họa|hoạ))"
+_CREDIT_COLON = re.compile(
+    rf"(?:^|[\s.(\-–—|])\(?\s*{_CREDIT_WORD}\s*:\s*(?P<credit>[^():]+?)\s*\)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+# "Ảnh Thanh Lê": no colon, so the credit must look like a name (capitalised words)
+# and follow a sentence end or open the caption ("Ảnh hưởng ..." is not a credit).
+_CREDIT_BARE = re.compile(
+    r"(?:^|[.!?]\s+|\s*[(\-–—]\s*)\(?\s*(?:ảnh|video)\s+"
+    r"(?P<credit>[A-ZÀ-Ỹ][^\s():.]*(?:\s+[A-ZÀ-Ỹ][^\s():.]*){0,4})\s*\)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(
+    r"^data:|blank\.(?:gif|png)|spacer\.gif|pixel\.gif|1x1\.|placeholder|lazy[-_.]?load|"
+    r"loading\.(?:gif|svg)|transparent\.(?:gif|png)|no-?image",
+    re.IGNORECASE,
+)
+LAZY_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-srcset")
+
+
+def parse_credit(caption: str | None) -> str | None:
+    """The credit at the end of a caption ("Thanh Lê" from "... Ảnh: Thanh Lê"), or None."""
+    text = clean_text(caption)
+    if not text:
+        return None
+    match = _CREDIT_COLON.search(text) or _bare_credit(text)
+    if match is None:
+        return None
+    credit = match.group("credit").strip(" .,;-–—")
+    return credit or None
+
+
+def _bare_credit(text: str) -> re.Match[str] | None:
+    match = _CREDIT_BARE.search(text)
+    if match is None:
+        return None
+    # re.IGNORECASE lets the name class match lower case too; require real capitals.
+    words = match.group("credit").split()
+    return match if all(word[0].isupper() for word in words) else None
+
+
+def image_url(img: HtmlElement, base_url: str) -> str | None:
+    """Absolute URL of an <img>: a lazy-load attribute wins over a placeholder ``src``."""
+    src = (img.get("src") or "").strip()
+    candidates = [img.get(name) for name in LAZY_ATTRIBUTES]
+    if src and not _PLACEHOLDER.search(src):
+        candidates.insert(0, src)
+    for value in candidates:
+        if value and value.strip():
+            first = value.strip().split(",")[0].split()[0]
+            if not _PLACEHOLDER.search(first):
+                return urljoin(base_url, first)
+    return None
+
+
+def normalise_captions(raw: list[RawCaption] | None, base_url: str) -> list[Caption]:
+    """Cleaned, de-duplicated captions with absolute image URLs and parsed credits.
+
+    Two captions are the same when their text without the credit matches
+    (case, spaces and punctuation ignored); the fuller text is kept, with the
+    first image URL found for either.
+    """
+    kept: dict[str, Caption] = {}
+    for item in raw or []:
+        text = clean_text(item.text)
+        if not text:
+            continue
+        url = urljoin(base_url, item.image_url) if item.image_url else None
+        key = _dedup_key(text)
+        previous = kept.get(key)
+        if previous is None:
+            kept[key] = Caption(caption=text, image_url=url, credit=parse_credit(text))
+            continue
+        if len(text) > len(previous["caption"]):
+            previous["caption"], previous["credit"] = text, parse_credit(text)
+        previous["image_url"] = previous["image_url"] or url
+    return list(kept.values())
+
+
+def _dedup_key(text: str) -> str:
+    credit = _CREDIT_COLON.search(text) or _bare_credit(text)
+    core = text[: credit.start()] if credit is not None and credit.start() > 0 else text
+    return squash_key(core) or squash_key(text)

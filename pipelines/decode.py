@@ -1,0 +1,129 @@
+"""Bytes of a fetched page -> text, whatever the server claimed.
+
+Order of evidence: a byte-order mark, the HTTP ``Content-Type`` charset, the
+page's ``<meta charset>`` / ``http-equiv`` declaration, then detection with
+charset-normalizer. A declared charset that does not decode the bytes is skipped.
+The result is always NFC: windows-1258 pages decode to base letters plus
+combining tone marks, and some pages are NFD to begin with. Never raises.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from charset_normalizer import from_bytes
+
+logger = logging.getLogger(__name__)
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+_SNIFF_BYTES = 4096
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Labels browsers treat as windows-1252 (WHATWG Encoding Standard).
+_AS_CP1252 = frozenset({"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "iso8859-1"})
+_SINGLE_BYTE_WESTERN = frozenset({"cp1252", "latin-1", "iso8859-1"})
+
+
+def header_value(headers: Mapping[Any, Any] | None, name: str) -> str | None:
+    """A header's value from any mapping (str or bytes keys/values, lists of values)."""
+    if not headers:
+        return None
+    for key, value in headers.items():
+        key_text = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        if key_text.lower() != name:
+            continue
+        if isinstance(value, list | tuple):
+            value = value[0] if value else ""
+        return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return None
+
+
+def codec_name(label: str | None) -> str | None:
+    """Python codec name for a charset label, or None if unknown."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in _AS_CP1252:
+        label = "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def declared_charsets(body: bytes, headers: Mapping[Any, Any] | None) -> list[str]:
+    """Codec names declared for this page, most authoritative first."""
+    found: list[str] = []
+    content_type = header_value(headers, "content-type")
+    if content_type and (match := _HEADER_CHARSET.search(content_type)):
+        found.append(match.group(1))
+    if match_bytes := _META_CHARSET.search(body[:_SNIFF_BYTES]):
+        found.append(match_bytes.group(1).decode("ascii", "replace"))
+    names = (codec_name(label) for label in found)
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
+    """Decode a page's bytes to NFC text; undecodable bytes become U+FFFD."""
+    text = _decode(body, headers)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def _decode(body: bytes, headers: Mapping[Any, Any] | None) -> str:
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(name, errors="replace")
+    for name in _candidates(body, headers):
+        text = _try_decode(body, name)
+        if text is not None:
+            return text
+        logger.debug("charset %s does not decode the page", name)
+    detected = _detect(body)
+    return body.decode(detected or "utf-8", errors="replace")
+
+
+def _try_decode(body: bytes, name: str) -> str | None:
+    """Strict decode; UTF-8 with a few stray bad bytes (a truncated page) still counts."""
+    try:
+        return body.decode(name)
+    except UnicodeDecodeError:
+        if name != "utf-8":
+            return None
+    text = body.decode(name, errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    return text if bad <= max(2, non_ascii // 200) else None
+
+
+def _candidates(body: bytes, headers: Mapping[Any, Any] | None) -> Iterable[str]:
+    declared = declared_charsets(body, headers)
+    if not declared:
+        yield "utf-8"
+        return
+    if declared[0] not in _SINGLE_BYTE_WESTERN or body.isascii():
+        yield from declared
+        return
+    # A western single-byte label (often a server default) never fails to decode,
+    # so it would hide a UTF-8 or windows-1258 page: prefer that evidence. Other
+    # detector guesses are not trusted over the label (short pages mislead it).
+    yield "utf-8"
+    yield from (name for name in declared if name not in _SINGLE_BYTE_WESTERN)
+    if _detect(body) == "cp1258":
+        yield "cp1258"
+    yield declared[0]
+
+
+def _detect(body: bytes) -> str | None:
+    best = from_bytes(body[: 64 * 1024]).best()
+    return codec_name(best.encoding) if best is not None else None

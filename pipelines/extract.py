@@ -1,0 +1,242 @@
+"""Extract one article record from a saved or fetched page.
+
+Layers are merged field by field, earlier winning: the site layout (named
+selectors for a known platform), structured metadata (JSON-LD, OpenGraph,
+``article:*``), then the generic content-scoring fallback for the body. The
+record's ``extractor`` names the layer that gave the body.
+
+Pages that are not articles raise :class:`NotAnArticle` (reasons in
+:mod:`pipelines.pagekind`).
+
+Run as a command: ``python -m pipelines.extract --url URL PATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from pipelines.bylines import looks_like_byline, split_byline
+from pipelines.captions import normalise_captions
+from pipelines.dates import parse_date, parse_dateline, to_iso
+from pipelines.generic import extract_body
+from pipelines.metadata import extract_metadata, meta_values
+from pipelines.pagekind import (
+    REASONS,
+    NotAnArticle,
+    article_id,
+    check_soft_404,
+    check_url,
+    clean_url,
+    looks_like_listing,
+    parse_html,
+    site_of,
+)
+from pipelines.record import RECORD_FIELDS
+from pipelines.sites import find_layout
+from pipelines.sites.base import Extracted, Layout
+from pipelines.text import clean_text, fold_diacritics, squash_key
+
+__all__ = ["REASONS", "NotAnArticle", "extract_page", "main"]
+
+TITLE = CSSSelector("title")
+TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+")
+VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+
+
+def extract_page(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> dict[str, Any]:
+    """The article record of a page (``fetched_at`` None), or :class:`NotAnArticle`."""
+    url = clean_url(url)
+    check_url(url)
+    tree = parse_html(body, headers)
+    check_soft_404(tree)
+    layout = find_layout(tree, url)
+    site = layout.extract(tree, url) if layout is not None else Extracted()
+    meta = extract_metadata(tree, url)
+    if layout is None and looks_like_listing(tree, url):
+        raise NotAnArticle("listing", "many article links and no article structure")
+    return _build_record(tree, url, layout, site, meta)
+
+
+def _build_record(
+    tree: HtmlElement, url: str, layout: Layout | None, site: Extracted, meta: Extracted
+) -> dict[str, Any]:
+    headline = _headline(tree, url, site, meta)
+    if not headline:
+        raise NotAnArticle("no-headline", "no headline found")
+    sapo = clean_text(site.sapo or meta.sapo) or None
+    paragraphs, extractor = _body(tree, url, layout, site, meta)
+    byline = site.byline or meta.byline
+    if extractor in ("metadata", "generic") and paragraphs and _final_signature(paragraphs[-1]):
+        signed = paragraphs.pop()
+        byline = byline or signed
+    paragraphs = _without_repeats(paragraphs, headline, sapo)
+    captions = normalise_captions(site.captions or meta.captions, url)
+    if not paragraphs and len(captions) >= 2:
+        paragraphs = [c["caption"] for c in captions]  # a photo story told in captions
+    if not paragraphs:
+        raise NotAnArticle("no-body", "no body text found")
+    byline = clean_text(byline) or None
+    authors, source = split_byline(byline)
+    record: dict[str, Any] = {
+        "url": url,
+        "canonical_url": _canonical(url, site.canonical_url or meta.canonical_url),
+        "site": site_of(url),
+        "article_id": article_id(url),
+        "headline": headline,
+        "sapo": sapo,
+        "dateline": clean_text(site.dateline) or None,
+        "published_at": to_iso(_published(site, meta)),
+        "updated_at": to_iso(parse_date(site.updated) or parse_date(meta.updated)),
+        "byline": byline,
+        "authors": authors,
+        "source": source,
+        "body": "\n\n".join(paragraphs),
+        "captions": captions,
+        "category": clean_text(site.category or meta.category) or None,
+        "tags": _tags(site.tags or meta.tags),
+        "language": _language(site.language or meta.language, paragraphs),
+        "extractor": extractor,
+        "fetched_at": None,
+    }
+    return {name: record[name] for name in RECORD_FIELDS}
+
+
+def _headline(tree: HtmlElement, url: str, site: Extracted, meta: Extracted) -> str | None:
+    names = [site_of(url).split(".")[0], *meta_values(tree).get("og:site_name", [])]
+    titles = [el.text_content() for el in TITLE(tree)[:1]]
+    for candidate in (site.headline, meta.headline, *titles):
+        text = strip_site_suffix(clean_text(candidate), names)
+        if text:
+            return text
+    return None
+
+
+def strip_site_suffix(title: str, site_names: list[str]) -> str:
+    """ "Tiêu đề - Báo Nghệ An" -> "Tiêu đề" (only when the last part names the site)."""
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    last = fold_diacritics(parts[-1]).replace(" ", "")
+    names = {fold_diacritics(n).replace(" ", "") for n in site_names if n}
+    if last in names or any(n and n in last for n in names) or last.startswith(("bao", "tapchi")):
+        return title[: title.rfind(parts[-1])].rstrip(" -|–—:")
+    return title
+
+
+def _body(
+    tree: HtmlElement, url: str, layout: Layout | None, site: Extracted, meta: Extracted
+) -> tuple[list[str], str]:
+    if site.paragraphs and layout is not None:
+        return list(site.paragraphs), layout.name
+    if meta.paragraphs:
+        return list(meta.paragraphs), "metadata"
+    return [clean_text(p, keep_newlines=True) for p in extract_body(tree, url)], "generic"
+
+
+def _final_signature(paragraph: str) -> bool:
+    return looks_like_byline(paragraph) and len(paragraph.split()) <= 6
+
+
+def _without_repeats(paragraphs: list[str], headline: str, sapo: str | None) -> list[str]:
+    """Drop leading paragraphs that repeat the headline or the sapo."""
+    repeats = {squash_key(headline), squash_key(sapo or "")} - {""}
+    start = 0
+    while start < len(paragraphs) and squash_key(paragraphs[start]) in repeats:
+        start += 1
+    return [p for p in paragraphs[start:] if p]
+
+
+def _published(site: Extracted, meta: Extracted) -> datetime | date | None:
+    """The printed dateline wins; a machine value adds the time a date-only line lacks."""
+    printed = parse_dateline(site.dateline) if site.dateline else None
+    machine = parse_date(site.published) or parse_date(meta.published)
+    if isinstance(printed, datetime) or machine is None:
+        return printed
+    if printed is None:
+        return machine
+    machine_day = machine.date() if isinstance(machine, datetime) else machine
+    return machine if machine_day == printed else printed
+
+
+def _canonical(url: str, declared: str | None) -> str:
+    if declared:
+        absolute = urljoin(url, clean_text(declared))
+        if site_of(absolute) == site_of(url) and absolute.startswith(("http://", "https://")):
+            return clean_url(absolute)
+    return url
+
+
+def _tags(values: list[str] | None) -> list[str]:
+    cleaned = (clean_text(v).lstrip("#").strip() for v in values or [])
+    return list(dict.fromkeys(v for v in cleaned if v))
+
+
+def _language(declared: str | None, paragraphs: list[str]) -> str:
+    code = clean_text(declared).replace("_", "-").split("-")[0].lower()
+    if code:
+        return code
+    sample = " ".join(paragraphs[:5]).lower()
+    return "vi" if VIETNAMESE_LETTERS.search(sample) else "und"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m pipelines.extract``: print one page's record as JSON."""
+    args = _parser().parse_args(argv)
+    try:
+        body = sys.stdin.buffer.read() if args.path == "-" else Path(args.path).read_bytes()
+    except OSError as error:
+        print(f"error: cannot read {args.path}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    if not body.strip():
+        print(f"error: {args.path} is empty", file=sys.stderr)
+        return 2
+    headers = dict(_header(h) for h in args.header)
+    try:
+        record = extract_page(body, args.url, headers)
+    except NotAnArticle as error:
+        print(f"not an article: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(record, ensure_ascii=False, indent=args.indent))
+    return 0
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, _, value = text.partition(":")
+    return name.strip().lower(), value.strip()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.extract",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Extract the article record from a saved page and print it as JSON. "
+        "Exit status: 0 article, 1 not an article (reason on stderr), 2 unreadable input.",
+        epilog="Example: python -m pipelines.extract --url "
+        "https://baonghean.vn/bai-viet-10264872.html page.html",
+    )
+    parser.add_argument("path", metavar="PATH", help="saved page (raw bytes), or - for stdin")
+    parser.add_argument("--url", required=True, help="URL the page was fetched from")
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="NAME:VALUE",
+        help="response header, e.g. 'Content-Type: text/html; charset=utf-8' (repeatable)",
+    )
+    parser.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
+    return parser
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

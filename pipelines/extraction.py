@@ -1,0 +1,51 @@
+"""Item pipeline: turn a fetched page into an article record, or drop it with a reason."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from crawler.items import FetchedPage
+from pipelines.extract import NotAnArticle, extract_page
+
+logger = logging.getLogger(__name__)
+
+DROPPED_STAT = "archive/dropped/{reason}"
+EXTRACTED_STAT = "archive/extracted/{extractor}"
+
+
+class ExtractionPipeline:
+    """Runs :func:`pipelines.extract.extract_page` on each :class:`FetchedPage`.
+
+    Sets ``page.record`` (``url`` = the page's requested URL, ``fetched_at`` in UTC)
+    and returns the page. A page that is not an article raises ``DropItem`` and
+    counts under ``archive/dropped/<reason>``. Other items pass through untouched.
+    """
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        try:
+            record = extract_page(item.body, item.final_url, item.headers)
+        except NotAnArticle as error:
+            self.stats.inc_value(DROPPED_STAT.format(reason=error.reason))
+            logger.info("dropped %s: %s", item.url, error)
+            raise DropItem(f"not an article ({error.reason}): {item.url}") from error
+        record["url"] = item.url
+        record["fetched_at"] = item.fetched_at.astimezone(UTC).isoformat(timespec="seconds")
+        self.stats.inc_value(EXTRACTED_STAT.format(extractor=record["extractor"]))
+        item.record = record
+        return item

@@ -1,0 +1,139 @@
+"""What kind of page this is: article, or one of the pages an archive skips.
+
+Pages that are not articles raise :class:`NotAnArticle` with a short reason:
+
+=============  ===============================================================
+empty          no bytes, or no parseable document
+video, photo,  media pages (first path segment ``/video``, ``/short-video``,
+podcast        ``/photo``, ``/podcast``)
+tag            tag pages (``/tag/...``, ``/tu-khoa/...``)
+topic          topic collections (``...-event<id>.html``, ``/chu-de/...``)
+search         search results (``/tim-kiem``, ``/search``)
+soft-404       an error page served with status 200 ("Không tìm thấy trang")
+listing        section and home pages: many article links, no article body
+no-headline    no headline anywhere
+no-body        no body text anywhere
+=============  ===============================================================
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml.cssselect import CSSSelector
+from lxml.etree import ParserError
+from lxml.html import HtmlElement
+
+from pipelines.decode import decode_html
+from pipelines.metadata import find_article_ld, meta_values
+from pipelines.text import element_text, squash_key
+
+REASONS = frozenset(
+    {"empty", "video", "photo", "podcast", "tag", "topic", "search", "soft-404", "listing",
+     "no-headline", "no-body"}
+)  # fmt: skip
+"""Every reason :class:`NotAnArticle` may carry."""
+
+MEDIA_SECTIONS = {"video": "video", "short-video": "video", "photo": "photo", "podcast": "podcast"}
+TAG_SECTIONS = frozenset({"tag", "tags", "tu-khoa"})
+TOPIC_SECTIONS = frozenset({"chu-de", "event", "su-kien-noi-bat"})
+SEARCH_SECTIONS = frozenset({"tim-kiem", "search", "tim-kiem.html", "search.html"})
+TOPIC_PAGE = re.compile(r"-event\d+\.html?$")
+ARTICLE_ID = re.compile(r"[-/](?:post)?(\d{5,})\.(?:html?|amp)$")
+TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|zarsrc|gidzl|_gl|mc_cid|mc_eid)$")
+SOFT_404_PHRASES = tuple(
+    squash_key(p)
+    for p in (
+        "Không tìm thấy trang", "Trang không tồn tại", "Không tìm thấy nội dung",
+        "Bài viết không tồn tại", "Page not found", "404 Not Found", "Lỗi 404",
+    )
+)  # fmt: skip
+TITLE = CSSSelector("title")
+FIRST_H1 = CSSSelector("h1")
+LINKS = CSSSelector("a[href]")
+LISTING_LINKS = CSSSelector("h3.b-grid__title a, .b-grid__img a")
+LISTING_MIN_LINKS = 8
+
+
+class NotAnArticle(Exception):
+    """The page is not an article; :attr:`reason` is one of :data:`REASONS`."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+def clean_url(url: str) -> str:
+    """The URL without tracking parameters (utm_*, fbclid...) and fragment."""
+    parts = urlsplit(url.strip())
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not TRACKING_PARAMS.match(k)]
+    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
+    return urlunsplit(parts._replace(query=query, fragment=""))
+
+
+def check_url(url: str) -> None:
+    """Reject by URL alone: media, tag, topic and search pages."""
+    parts = urlsplit(url)
+    segments = [s.lower() for s in parts.path.split("/") if s]
+    first = segments[0] if segments else ""
+    if first in MEDIA_SECTIONS:
+        raise NotAnArticle(MEDIA_SECTIONS[first], f"/{first} page")
+    if first in TAG_SECTIONS:
+        raise NotAnArticle("tag", f"/{first} page")
+    if first in TOPIC_SECTIONS or TOPIC_PAGE.search(parts.path):
+        raise NotAnArticle("topic", "topic collection page")
+    if first in SEARCH_SECTIONS:
+        raise NotAnArticle("search", "search results page")
+
+
+def parse_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> HtmlElement:
+    """Decode (see :mod:`pipelines.decode`) and parse once into an lxml document."""
+    if not body or not body.strip():
+        raise NotAnArticle("empty", "no content")
+    text = decode_html(body, headers)
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (ParserError, ValueError) as error:
+        raise NotAnArticle("empty", str(error)) from error
+
+
+def check_soft_404(tree: HtmlElement) -> None:
+    """Reject an error page served as 200: its <title> or first <h1> says so."""
+    for el in (*TITLE(tree)[:1], *FIRST_H1(tree)[:1]):
+        key = squash_key(element_text(el))
+        if any(phrase in key for phrase in SOFT_404_PHRASES):
+            raise NotAnArticle("soft-404", element_text(el).replace("\n", " "))
+
+
+def looks_like_listing(tree: HtmlElement, url: str) -> bool:
+    """A page of story links: listing selectors, or many article links on a URL without an id."""
+    if len(LISTING_LINKS(tree)) >= LISTING_MIN_LINKS:
+        return True
+    if find_article_ld(tree) is not None or article_id(url) is not None:
+        return False
+    if meta_values(tree).get("og:type", [""])[0].lower() == "article":
+        return False
+    host = urlsplit(url).hostname
+    targets = {
+        urljoin(url, a.get("href", ""))
+        for a in LINKS(tree)
+        if ARTICLE_ID.search(urlsplit(urljoin(url, a.get("href", ""))).path)
+    }
+    return len({t for t in targets if urlsplit(t).hostname == host}) >= LISTING_MIN_LINKS
+
+
+def article_id(url: str) -> str | None:
+    """Numeric article id from the URL ("10264872", "115327", "258616" of "-post258616")."""
+    match = ARTICLE_ID.search(urlsplit(url).path)
+    return match.group(1) if match else None
+
+
+def site_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")

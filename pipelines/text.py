@@ -1,0 +1,128 @@
+"""Text cleaning shared by every extraction layer.
+
+Vietnamese pages mix NFC and NFD text, no-break spaces, zero-width characters
+and soft hyphens. :func:`clean_text` turns any of that into plain NFC text with
+single spaces. Spelling is kept exactly as published: old and new tone placement
+("hoà" / "hòa") are both valid and are not folded here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from lxml.html import HtmlElement
+
+# Invisible characters removed outright: zero-width space/non-joiner/joiner, word
+# joiner, BOM / zero-width no-break space, soft hyphen, and bidi marks.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c"), None)
+# Every Unicode space separator (U+00A0, U+2000-U+200A, U+202F, U+205F, U+3000...)
+# and the other blank controls become a plain space before collapsing.
+_SPACES = re.compile(r"[^\S\n]+")
+_ALL_SPACE = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
+"""Elements whose content is never visible text."""
+
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "blockquote", "pre", "address",
+        "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+        "table", "thead", "tbody", "tfoot", "tr", "td", "th", "figure", "figcaption",
+        "header", "footer", "aside", "nav", "main", "center", "form", "hr",
+    }
+)  # fmt: skip
+"""Elements that start a new block of text."""
+
+
+def clean_text(text: str | None, *, keep_newlines: bool = False) -> str:
+    """NFC text with invisible characters removed and whitespace collapsed.
+
+    With ``keep_newlines`` single line breaks survive (each line is cleaned and
+    empty lines dropped); otherwise all whitespace runs become one space.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    if not keep_newlines:
+        return _ALL_SPACE.sub(" ", text).strip()
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def element_text(el: HtmlElement | None) -> str:
+    """Visible text of an element: ``<br>`` and block boundaries kept as newlines,
+    whitespace normalised, scripts and styles left out."""
+    if el is None:
+        return ""
+    return "\n".join(paragraphs_of(el, _never))
+
+
+def _never(el: HtmlElement) -> bool:
+    return False
+
+
+def squash_key(text: str) -> str:
+    """Comparison key: cleaned, case-folded, punctuation and spaces removed."""
+    return "".join(ch for ch in clean_text(text).casefold() if ch.isalnum())
+
+
+def paragraphs_of(root: HtmlElement, skip: Callable[[HtmlElement], bool]) -> list[str]:
+    """Text blocks under ``root`` in document order (see :func:`text_blocks`)."""
+    return [text for _, text in text_blocks(root, skip)]
+
+
+def text_blocks(
+    root: HtmlElement, skip: Callable[[HtmlElement], bool]
+) -> list[tuple[HtmlElement, str]]:
+    """(owner, text) for each block of text under ``root``, in document order.
+
+    A block is the text between two block boundaries: a ``<p>``, ``<h2>``, ``<li>``
+    or bare ``<div>``, or loose text between block elements (owned by the nearest
+    block ancestor). ``<br>`` stays a newline inside its block. Elements for which
+    ``skip`` returns True are left out with their subtree (their tail text is kept:
+    it belongs to the parent).
+    """
+    walk = _BlockWalk(skip)
+    walk.run.append(root.text or "")
+    walk.children(root, root)
+    walk.flush(root)
+    return walk.out
+
+
+class _BlockWalk:
+    def __init__(self, skip: Callable[[HtmlElement], bool]) -> None:
+        self.skip = skip
+        self.run: list[str] = []
+        self.out: list[tuple[HtmlElement, str]] = []
+
+    def children(self, el: HtmlElement, owner: HtmlElement) -> None:
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag == "br":
+                self.run.append("\n")
+            elif tag and tag not in SKIP_TEXT_TAGS and not self.skip(child):
+                if tag in BLOCK_TAGS:
+                    self.flush(owner)
+                    self.run.append(child.text or "")
+                    self.children(child, child)
+                    self.flush(child)
+                else:
+                    self.run.append(child.text or "")
+                    self.children(child, owner)
+            self.run.append(child.tail or "")
+
+    def flush(self, owner: HtmlElement) -> None:
+        text = clean_text("".join(self.run), keep_newlines=True)
+        self.run.clear()
+        if text:
+            self.out.append((owner, text))
+
+
+def fold_diacritics(text: str) -> str:
+    """Search/comparison key only: "Báo Nghệ An" -> "bao nghe an" (never for stored text)."""
+    decomposed = unicodedata.normalize("NFD", clean_text(text).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")

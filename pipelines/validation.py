@@ -1,0 +1,99 @@
+"""Item pipeline: drop records that are not fit for the archive.
+
+A record needs a headline and a body, a ``published_at`` no more than a day
+after it was fetched, and every field of :class:`pipelines.record.ArticleRecord`
+with the declared type (ISO strings for dates). A dropped record counts under
+``archive/dropped/invalid-<field>`` (``archive/dropped/date-in-future`` for a date
+in the future).
+"""
+
+from __future__ import annotations
+
+import logging
+import types
+import typing
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from crawler.items import FetchedPage
+from pipelines.dates import parse_iso
+from pipelines.record import RECORD_FIELDS, ArticleRecord, Caption
+
+logger = logging.getLogger(__name__)
+
+FUTURE_TOLERANCE = timedelta(days=1)
+RECORD_TYPES: dict[str, Any] = typing.get_type_hints(ArticleRecord)
+CAPTION_TYPES: dict[str, Any] = typing.get_type_hints(Caption)
+DATE_FIELDS = ("published_at", "updated_at", "fetched_at")
+
+
+def problem(record: dict[str, Any], now: datetime | None = None) -> str | None:
+    """Why a record is unfit ("invalid-headline", "date-in-future"...), or None if fine."""
+    for name in RECORD_FIELDS:
+        if name not in record or not matches_type(record[name], RECORD_TYPES[name]):
+            return f"invalid-{name}"
+    if set(record) - set(RECORD_FIELDS):
+        return "invalid-fields"
+    for name in ("headline", "body", "url", "site"):
+        if not record[name].strip():
+            return f"invalid-{name}"
+    for name in DATE_FIELDS:
+        if record[name] is not None and parse_iso(record[name]) is None:
+            return f"invalid-{name}"
+    fetched = parse_iso(record["fetched_at"]) if record["fetched_at"] else None
+    reference = fetched if isinstance(fetched, datetime) else now or datetime.now(UTC)
+    published = parse_iso(record["published_at"]) if record["published_at"] else None
+    if published is not None and _later_than(published, reference + FUTURE_TOLERANCE):
+        return "date-in-future"
+    return None
+
+
+def _later_than(value: datetime | date, limit: datetime) -> bool:
+    if isinstance(value, datetime):
+        return value > limit
+    return value > limit.date()
+
+
+def matches_type(value: Any, expected: Any) -> bool:
+    """Does ``value`` fit the annotation (str, X | None, list[X], a TypedDict)?"""
+    origin = typing.get_origin(expected)
+    if origin in (typing.Union, types.UnionType):
+        return any(matches_type(value, arm) for arm in typing.get_args(expected))
+    if expected is type(None):
+        return value is None
+    if origin is list:
+        (inner,) = typing.get_args(expected)
+        return isinstance(value, list) and all(matches_type(v, inner) for v in value)
+    if expected is Caption:
+        return (
+            isinstance(value, dict)
+            and set(value) == set(CAPTION_TYPES)
+            and all(matches_type(value[k], t) for k, t in CAPTION_TYPES.items())
+        )
+    return isinstance(value, expected)
+
+
+class ValidationPipeline:
+    """Drops a :class:`FetchedPage` whose record fails :func:`problem`."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        reason = "invalid-record" if item.record is None else problem(item.record)
+        if reason is None:
+            return item
+        self.stats.inc_value(f"archive/dropped/{reason}")
+        logger.info("dropped %s: %s", item.url, reason)
+        raise DropItem(f"invalid record ({reason}): {item.url}")
