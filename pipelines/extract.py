@@ -137,11 +137,15 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
 def _body(
     tree: HtmlElement, url: str, layout: Layout | None, site: Extracted, meta: Extracted
 ) -> tuple[list[str], str]:
+    """Body paragraphs (cleaned, NFC) and the name of the layer that found them."""
     if site.paragraphs and layout is not None:
-        return list(site.paragraphs), layout.name
-    if meta.paragraphs:
-        return list(meta.paragraphs), "metadata"
-    return [clean_text(p, keep_newlines=True) for p in extract_body(tree, url)], "generic"
+        found, extractor = site.paragraphs, layout.name
+    elif meta.paragraphs:
+        found, extractor = meta.paragraphs, "metadata"
+    else:
+        found, extractor = extract_body(tree, url), "generic"
+    cleaned = (clean_text(p, keep_newlines=True) for p in found)
+    return [p for p in cleaned if p], extractor
 
 
 def _final_signature(paragraph: str) -> bool:
