@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
@@ -77,6 +76,12 @@ INVISIBLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNO
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 DROP_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 COMMA_RE = re.compile(r"[,،、，]")
+TAG_WEIGHTS = {
+    tag: weight
+    for weight, tags in ((5, "div article section main"), (3, "pre td blockquote"),
+                         (-3, "address ol ul dl dd dt li form"), (-5, "h2 h3 h4 h5 h6 th"))
+    for tag in tags.split()
+}  # fmt: skip
 MIN_SCORED_LEN = 25
 MAX_LINK_DENSITY = 0.5
 TOP_CANDIDATES = 5
@@ -103,15 +108,14 @@ def _unlikely(el: HtmlElement) -> bool:
 
 def _skipped(el: HtmlElement) -> bool:
     """True for subtrees that never hold article text (scripts, navigation, hidden parts)."""
-    if el.tag in SKIP_TAGS:
-        return True
     attrib = el.attrib
-    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
-        return True
-    if attrib.get("role") in SKIP_ROLES:
-        return True
-    style = attrib.get("style")
-    return bool(style and INVISIBLE_RE.search(style))
+    return (
+        el.tag in SKIP_TAGS
+        or "hidden" in attrib
+        or attrib.get("aria-hidden") == "true"
+        or attrib.get("role") in SKIP_ROLES
+        or bool(INVISIBLE_RE.search(attrib.get("style", "")))
+    )
 
 
 @dataclass
@@ -170,36 +174,8 @@ class _Walker:
 
 
 def _class_weight(el: HtmlElement) -> int:
-    weight = 0
-    for hint in (el.get("class"), el.get("id")):
-        if hint:
-            if NEGATIVE_RE.search(hint):
-                weight -= 25
-            if POSITIVE_RE.search(hint):
-                weight += 25
-    return weight
-
-
-def _tag_weight(el: HtmlElement) -> int:
-    tag = el.tag
-    if tag in ("div", "article", "section", "main"):
-        return 5
-    if tag in ("pre", "td", "blockquote"):
-        return 3
-    if tag in ("address", "ol", "ul", "dl", "dd", "dt", "li", "form"):
-        return -3
-    if tag in ("h2", "h3", "h4", "h5", "h6", "th"):
-        return -5
-    return 0
-
-
-def _ancestors(el: HtmlElement, limit: int) -> Iterator[HtmlElement]:
-    node = el.getparent() if el.tag in PARAGRAPH_TAGS else el
-    level = 0
-    while node is not None and level < limit:
-        yield node
-        node = node.getparent()
-        level += 1
+    hints = [h for h in (el.get("class"), el.get("id")) if h]
+    return 25 * sum(bool(POSITIVE_RE.search(h)) - bool(NEGATIVE_RE.search(h)) for h in hints)
 
 
 @dataclass
@@ -268,11 +244,15 @@ def _score(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> None:
         if n < MIN_SCORED_LEN:
             continue
         points = 1 + len(COMMA_RE.findall(block.text)) + min(n // 100, 3)
-        for level, node in enumerate(_ancestors(block.owner, 5)):
+        node = block.owner.getparent() if block.owner.tag in PARAGRAPH_TAGS else block.owner
+        for level in range(5):
+            if node is None:
+                break
             s = stats[node]
             if s.score is None:
-                s.score = _tag_weight(node) + _class_weight(node)
+                s.score = TAG_WEIGHTS.get(node.tag, 0) + _class_weight(node)
             s.score += points / (1 if level == 0 else 2 if level == 1 else level * 3)
+            node = node.getparent()
 
 
 def _final(s: _Stats | None) -> float:
@@ -282,15 +262,16 @@ def _final(s: _Stats | None) -> float:
 def _top_candidate(stats: dict[HtmlElement, _Stats]) -> HtmlElement | None:
     """Best-scored container, lifted to a common ancestor when close rivals share one."""
     ranked = sorted(
-        (el for el, s in stats.items() if s.score is not None and el.tag not in ("html", "body")),
-        key=lambda el: _final(stats[el]),
+        (el for el, s in stats.items() if _final(s) > 0),
+        key=lambda el: (el.tag not in ("html", "body"), _final(stats[el])),
         reverse=True,
     )[:TOP_CANDIDATES]
-    if not ranked or _final(stats[ranked[0]]) <= 0:
-        return None
+    if not ranked or ranked[0].tag in ("html", "body"):
+        return ranked[0] if ranked else None
     top = ranked[0]
     floor = 0.75 * _final(stats[top])
     rivals = [set(el.iterancestors()) for el in ranked[1:] if _final(stats[el]) >= floor]
+    rivals = [ancestors for ancestors in rivals if top not in ancestors]
     if len(rivals) >= MIN_RIVALS:
         for parent in top.iterancestors():
             if parent.tag == "body":
@@ -331,19 +312,7 @@ def _best_containers(stats: dict[HtmlElement, _Stats]) -> list[HtmlElement]:
 
 
 def _inside(el: HtmlElement, roots: set[HtmlElement]) -> bool:
-    node: HtmlElement | None = el
-    while node is not None:
-        if node in roots:
-            return True
-        node = node.getparent()
-    return False
-
-
-def _page_root(tree: HtmlElement) -> HtmlElement:
-    if tree.tag == "body":
-        return tree
-    body = tree.find(".//body")
-    return body if body is not None else tree
+    return el in roots or any(node in roots for node in el.iterancestors())
 
 
 def extract_body(tree: HtmlElement, url: str) -> list[str]:
@@ -353,7 +322,7 @@ def extract_body(tree: HtmlElement, url: str) -> list[str]:
     widgets, captions and footers are left out. Returns ``[]`` when the page has
     no recognisable body. The tree is not modified.
     """
-    root = _page_root(tree)
+    root = next(tree.iter("body"), tree)
     if not isinstance(root.tag, str) or _skipped(root):
         return []
     walker = _Walker()
