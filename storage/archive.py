@@ -240,7 +240,7 @@ def _article_chunks(
 
 
 def iter_records(
-    session: Session, where: RecordFilter | None = None, *, chunk_size: int = 500
+    session: Session, where: RecordFilter | None = None, *, chunk_size: int = 200
 ) -> Iterator[dict[str, Any]]:
     """Stream the latest record of each article, oldest publication first, in chunks."""
     for chunk in _article_chunks(session, where or RecordFilter(), chunk_size):
@@ -249,7 +249,7 @@ def iter_records(
 
 
 def iter_versions(
-    session: Session, where: RecordFilter | None = None, *, chunk_size: int = 500
+    session: Session, where: RecordFilter | None = None, *, chunk_size: int = 200
 ) -> Iterator[dict[str, Any]]:
     """Stream every version of each article (oldest first), each record with a ``version``."""
     for chunk in _article_chunks(session, where or RecordFilter(), chunk_size):

@@ -26,6 +26,7 @@ class CliParser(argparse.ArgumentParser):
 def make_parser(prog: str, description: str, example: str) -> CliParser:
     """A parser with a ``--db`` option and an "Example:" line closing its help."""
     parser = CliParser(
+        allow_abbrev=False,
         prog=prog,
         description=description,
         epilog=f"Example: {example}",

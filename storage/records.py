@@ -99,9 +99,12 @@ def parse_published(value: str | None) -> tuple[datetime | None, date | None]:
     """
     if value is None:
         return None, None
-    if "T" not in value and " " not in value.strip():
-        return None, date.fromisoformat(value)
-    moment = datetime.fromisoformat(value)
+    try:
+        if "T" not in value and " " not in value.strip():
+            return None, date.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"published_at is not an ISO 8601 date: {value!r}") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"published_at without a UTC offset: {value!r}")
     return moment.astimezone(UTC), moment.astimezone(VIETNAM).date()
@@ -109,7 +112,10 @@ def parse_published(value: str | None) -> tuple[datetime | None, date | None]:
 
 def parse_fetched_at(value: str) -> datetime:
     """A record's ``fetched_at`` (ISO 8601 with offset) as an aware UTC datetime."""
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"fetched_at is not an ISO 8601 date: {value!r}") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"fetched_at without a UTC offset: {value!r}")
     return moment.astimezone(UTC)
