@@ -48,11 +48,10 @@ UNLIKELY_RE = re.compile(
     r"tinmoi|noibat|cungchuyenmuc",
 )
 LABEL_RE = re.compile(
-    r"(tin|bài) (liên quan|cùng chuyên mục|khác|mới|mới nhất|nổi bật|đọc nhiều|xem nhiều)|"
+    r"(?i)(tin|bài) (liên quan|cùng chuyên mục|khác|mới|mới nhất|nổi bật|đọc nhiều|xem nhiều)|"
     r"xem thêm|đọc thêm|quảng cáo|chia sẻ|bình luận|từ khóa|related( articles| stories| news)?|"
     r"read more|see also|advertisement|share( this)?( article| story)?|comments?|tags?|"
     r"\[(?P<code>\w+)[^\]]*\].*\[/(?P=code)\]",
-    re.IGNORECASE,
 )
 META_RE = re.compile(
     r"byline|dateline|timestamp|\bdate\b|\btime\b|posted|published|\bauthor|credit|\bmeta\b|"
@@ -61,18 +60,16 @@ META_RE = re.compile(
 )
 MAYBE_RE = re.compile(r"and|article|body|column|content|main|shadow|entry|detail|post")
 POSITIVE_RE = re.compile(
-    r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|detail|"
+    r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|detail|"
     r"chi-?tiet|noi-?dung",
-    re.IGNORECASE,
 )
 NEGATIVE_RE = re.compile(
-    r"-ad-|hidden|\bhid\b|banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|"
+    r"(?i)-ad-|hidden|\bhid\b|banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|"
     r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
     r"sponsor|shopping|tags|tool|widget|caption",
-    re.IGNORECASE,
 )
 ARTICLE_RE = re.compile(r"article-?body|entry-?content|post-?(?:content|body)|story-?body")
-INVISIBLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+INVISIBLE_RE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 DROP_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 COMMA_RE = re.compile(r"[,،、，]")
