@@ -59,8 +59,13 @@ def _grouped(
 ) -> list[tuple[_T, int]]:
     """(value, count) of *column*, largest first."""
     count = func.count()
-    stmt = select(column, count).group_by(column).order_by(count.desc(), column).limit(limit)
-    return [(value, n) for value, n in session.execute(stmt).tuples()]
+    stmt = (
+        select(column, count)
+        .group_by(column)
+        .order_by(count.desc(), column.asc().nulls_last())
+        .limit(limit)
+    )
+    return [(value, n) for value, n in session.execute(stmt)]
 
 
 def _by_month(session: Session) -> list[tuple[str, int]]:
