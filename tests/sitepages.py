@@ -22,6 +22,8 @@ WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "T
 PAGINATION = ("more", "rel-next", "pagination", "paging")
 """How each section's listing links its next page."""
 
+PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+"""Placeholder ``src`` of lazily loaded body images (the real one is in ``data-src``)."""
 NOT_FOUND = "/bai-viet-da-go-10999999.html"
 TOPIC_PATH = "/dai-hoi-dang-bo-cac-cap-nhiem-ky-2025-2030-event10012345.html"
 VIDEO_PATH = "/video/toan-canh-le-hoi-den-cuong-10400001.html"
@@ -124,7 +126,7 @@ def article_body(article: Article) -> str:
         parts.append(paragraph_html(text, article.nbsp, number))
         for fig in (f for f in article.figures if f.after == number):
             parts.append(
-                f'<figure class="image align-center"><img src="/assets/lazy.gif" '
+                f'<figure class="image align-center"><img src="{PIXEL}" '
                 f'data-src="{fig.image_url}" alt="{escape(fig.text)}">'
                 f"<figcaption>{escape(fig.caption)}</figcaption></figure>\n")
         if number == 1 and article.related:
