@@ -293,7 +293,7 @@ def test_sqlite_connection_settings_and_constraint_names(db: Database) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() > 0
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() > 0
     unique = inspect(db.engine).get_unique_constraints("articles")
     assert [c["name"] for c in unique] == ["uq_articles_canonical_url"]
 
