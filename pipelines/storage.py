@@ -78,8 +78,13 @@ class StoragePipeline:
         self.db = Database.open(self.db_url)
         spider = self.crawler.spider
         name = spider.name if spider is not None else self.crawler.spidercls.name
-        with self.db.session() as session, session.begin():
-            self.run_id = start_run(session, name, _spider_args(spider))
+        try:
+            with self.db.session() as session, session.begin():
+                self.run_id = start_run(session, name, _spider_args(spider))
+        except Exception:
+            self.db.close()
+            self.db = None
+            raise
         logger.info("archive %s: run %d started", self._shown_url(), self.run_id)
 
     def process_item(self, item: Any) -> dict[str, Any]:

@@ -75,7 +75,7 @@ def as_text(totals: ArchiveTotals, runs: Sequence[RunSummary]) -> str:
         lines.append(f"{title}:")
         width = max((len(name) for name, _ in rows), default=0)
         lines.extend(f"  {name:<{width}}  {n:>7}" for name, n in rows)
-    lines.append("last runs:")
+    lines.append("last runs:" if runs else "last runs: none")
     for run in runs:
         started = f"{run.started_at:%Y-%m-%d %H:%M}"
         lines.append(f"  {started} UTC  {run.spider}  {run.line()}")
