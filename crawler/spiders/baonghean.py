@@ -165,8 +165,8 @@ class BaonghenSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         via = response.meta.get("discovered_via", "listing")
-        for url in self._links(response, response.css(LISTING_LINKS).getall()
-                               + response.css(ANY_LINK).getall()):
+        hrefs = response.css(LISTING_LINKS).getall() + response.css(ANY_LINK).getall()
+        for url in dict.fromkeys(self._links(response, hrefs)):
             if is_article_url(url):
                 yield self._article_request(url, via, None)
         for url in self._links(response, response.css(FEED_LINKS).getall()):
@@ -185,7 +185,7 @@ class BaonghenSpider(scrapy.Spider):
             sub_section = current and path.startswith(current + "/") and _is_section_path(path)
             if home_section or sub_section:
                 candidates.append(url)
-        for url in candidates:
+        for url in dict.fromkeys(candidates):
             if not is_article_url(url) and not urlsplit(url).path.startswith("/rss"):
                 yield Request(url, callback=self.parse_listing,
                               meta={"discovered_via": "listing", "listing_depth": depth + 1})
