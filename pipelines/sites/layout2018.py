@@ -32,15 +32,16 @@ from lxml.html import HtmlElement
 
 from pipelines.sites.base import Extracted, RawCaption
 from pipelines.sites.layout2017 import (
+    Block,
     body_blocks,
     captions_in,
-    element_text,
     first_image_url,
     first_text,
     outermost,
     section_name,
     split_trailing_byline,
 )
+from pipelines.text import element_text
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ BREADCRUMB_LINKS = CSSSelector("ol.breadcrumb li a")
 NOT_BODY = CSSSelector(
     "article.article__related-inline, .box-relate, table.article__related, "
     ".article__tag, .article__meta, p.article__author, .article-poll, .qc, "
-    ".social-listing, script, style, noscript, iframe, object, embed, form"
+    ".social-listing, iframe, object, embed, form"
 )
 CAPTION_BOXES = CSSSelector(
     ".full-img, .full-video, .box-image, .box-image-portrait, table.image, figure"
@@ -63,7 +64,8 @@ CAPTION_BOXES = CSSSelector(
 CAPTION_TEXT = CSSSelector(".fig, .image_desc, .box-desc, figcaption")
 TABLE_CAPTIONS = CSSSelector("td.image_desc")
 LONGFORM_PHOTOS = CSSSelector("img.cms-photo[cms-photo-caption]")
-QUOTE_AUTHORS = CSSSelector(".quotes .author, .cms-quote .author")
+QUOTE_BOXES = CSSSelector(".quotes, .cms-quote")
+QUOTE_AUTHOR = CSSSelector(".author")
 
 
 def _caption_boxes(content: HtmlElement, order: dict[HtmlElement, int]) -> list[HtmlElement]:
@@ -76,34 +78,55 @@ def _caption_boxes(content: HtmlElement, order: dict[HtmlElement, int]) -> list[
     return outermost(sorted(set(boxes), key=order.__getitem__))
 
 
-def _box_caption(box: HtmlElement) -> RawCaption | None:
+def _box_caption(box: HtmlElement, url: str) -> RawCaption | None:
     """The visible caption of one box, else a longform photo's caption attribute."""
-    shown = captions_in([box], CAPTION_TEXT)
+    shown = captions_in([box], url, CAPTION_TEXT)
     if shown:
         return shown[0]
-    for img in LONGFORM_PHOTOS(box):
-        text = img.get("cms-photo-caption", "").strip()
+    for img in LONGFORM_PHOTOS(box) or [box]:
+        text = (img.get("cms-photo-caption") or "").strip()
         if text:
-            return RawCaption(text=text, image_url=first_image_url(box))
+            return RawCaption(text=text, image_url=first_image_url(box, url))
     return None
 
 
 def _captions(
-    content: HtmlElement, boxes: list[HtmlElement], order: dict[HtmlElement, int]
+    content: HtmlElement, boxes: list[HtmlElement], order: dict[HtmlElement, int], url: str
 ) -> list[RawCaption]:
-    """One caption per image: boxes first, then bare longform photos, in page order."""
-    items: list[tuple[HtmlElement, RawCaption]] = []
-    for box in boxes:
-        caption = _box_caption(box)
-        if caption is not None:
-            items.append((box, caption))
+    """One caption per image: boxes, then longform photos outside boxes, in page order."""
     boxed = set(boxes)
-    for img in LONGFORM_PHOTOS(content):
-        if not any(anc in boxed for anc in img.iterancestors()):
-            caption = _box_caption(img)
-            if caption is not None:
-                items.append((img, caption))
-    return [caption for _, caption in sorted(items, key=lambda item: order[item[0]])]
+    loose = [
+        img
+        for img in LONGFORM_PHOTOS(content)
+        if not any(anc in boxed for anc in img.iterancestors())
+    ]
+    found: list[tuple[int, RawCaption]] = []
+    for el in (*boxes, *loose):
+        caption = _box_caption(el, url)
+        if caption is not None:
+            found.append((order[el], caption))
+    return [caption for _, caption in sorted(found, key=lambda item: item[0])]
+
+
+def _quote_authors(content: HtmlElement) -> dict[HtmlElement, list[HtmlElement]]:
+    """Attribution lines (class ``author``) of each quote box."""
+    return {box: authors for box in QUOTE_BOXES(content) if (authors := QUOTE_AUTHOR(box))}
+
+
+def _with_quote_authors(
+    blocks: list[Block], quotes: dict[HtmlElement, list[HtmlElement]]
+) -> list[Block]:
+    """Put each quote's attribution (walked past) back after the quote, on its own line."""
+    out: list[Block] = []
+    pending = dict(quotes)
+    for index, (owner, text) in enumerate(blocks):
+        out.append((owner, text))
+        following = blocks[index + 1][0] if index + 1 < len(blocks) else None
+        for box in [b for b in pending if b is owner or b in owner.iterancestors()]:
+            if following is not None and (following is box or box in following.iterancestors()):
+                continue
+            out.extend((a, t) for a in pending.pop(box) if (t := element_text(a)))
+    return out
 
 
 def _published(scope: HtmlElement) -> tuple[str | None, str | None]:
@@ -135,20 +158,25 @@ class Layout2018:
             published=published,
             byline=first_text(BYLINE, scope),
             category=section_name(BREADCRUMB_LINKS, tree),
-            tags=list(dict.fromkeys(t for t in map(element_text, TAGS(scope)) if t)) or None,
+            tags=list(dict.fromkeys(filter(None, map(element_text, TAGS(scope))))) or None,
         )
         bodies = BODY(scope)
         if bodies:
-            content = bodies[0]
-            order = {el: i for i, el in enumerate(content.iter())}
-            boxes = _caption_boxes(content, order)
-            skip = set(NOT_BODY(content)) | set(boxes) | set(LONGFORM_PHOTOS(content))
-            blocks = body_blocks(content, skip, set(QUOTE_AUTHORS(content)))
-            if found.byline is None:
-                blocks, found.byline = split_trailing_byline(blocks, content)
-            found.paragraphs = [b.text for b in blocks] or None
-            found.captions = _captions(content, boxes, order)
+            self._body(bodies[0], url, found)
         return found
+
+    @staticmethod
+    def _body(content: HtmlElement, url: str, found: Extracted) -> None:
+        order = {el: i for i, el in enumerate(content.iter())}
+        boxes = _caption_boxes(content, order)
+        quotes = _quote_authors(content)
+        skip = set(NOT_BODY(content)).union(boxes, LONGFORM_PHOTOS(content))
+        skip.update(author for authors in quotes.values() for author in authors)
+        blocks = _with_quote_authors(body_blocks(content, skip), quotes)
+        if found.byline is None:
+            blocks, found.byline = split_trailing_byline(blocks, content)
+        found.paragraphs = [text for _, text in blocks] or None
+        found.captions = _captions(content, boxes, order, url)
 
 
 LAYOUT = Layout2018()
