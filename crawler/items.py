@@ -26,7 +26,7 @@ class FetchedPage:
     """HTTP status of the final response."""
     headers: dict[str, str]
     """Response headers: lower-case name -> value (several values joined by ", ")."""
-    body: bytes
+    body: bytes = field(repr=False)
     """Raw response body bytes, undecoded."""
     fetched_at: datetime
     """When the response arrived; timezone-aware (UTC)."""
