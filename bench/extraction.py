@@ -34,7 +34,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -66,6 +66,7 @@ class Page:
     key: str
     url: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
@@ -150,7 +151,7 @@ def fixture_pages(pattern: str) -> list[Page]:
         path = REPO / name
         meta_path = path.with_name("meta.json")
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
-        pages.append(Page(name, meta.get("url", ""), path.read_bytes()))
+        pages.append(Page(name, meta.get("url", ""), path.read_bytes(), meta.get("headers", {})))
     return pages
 
 
@@ -177,7 +178,7 @@ def page_extractor() -> Callable[[Page], object] | None:
 
     def run(page: Page) -> object:
         try:
-            return extract_page(page.body, page.url, {"Content-Type": "text/html; charset=utf-8"})
+            return extract_page(page.body, page.url, page.headers)
         except NotAnArticle as exc:
             return exc.reason
 

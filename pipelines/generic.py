@@ -71,6 +71,7 @@ NEGATIVE_RE = re.compile(
 ARTICLE_RE = re.compile(r"article-?body|entry-?content|post-?(?:content|body)|story-?body")
 INVISIBLE_RE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 DROP_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 COMMA_RE = re.compile(r"[,،、，]")
 TAG_WEIGHTS = {
@@ -88,8 +89,11 @@ META_MAX_LEN = 400
 
 def _hints(el: HtmlElement) -> str:
     """Class and id as lower-case words ("ArticleBody-x" -> "article body x")."""
-    raw = f"{el.get('class', '')} {el.get('id', '')}"
-    return " ".join(re.split(r"[^a-z0-9]+", CAMEL_RE.sub(" ", raw).lower())).strip()
+    attrib = el.attrib
+    if "class" not in attrib and "id" not in attrib:
+        return ""
+    raw = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    return " ".join(NON_WORD_RE.split(CAMEL_RE.sub(" ", raw).lower())).strip()
 
 
 def _unlikely(el: HtmlElement) -> bool:
@@ -139,6 +143,8 @@ class _Walker:
             self.link_len += len(text)
 
     def flush(self, owner: HtmlElement) -> None:
+        if not self.parts:
+            return
         text = " ".join("".join(self.parts).translate(DROP_CHARS).split())
         if text:
             self.blocks.append(_Block(owner, text, min(self.link_len, len(text)), self.unlikely))
