@@ -87,6 +87,7 @@ def _build_record(
     if not paragraphs:
         raise NotAnArticle("no-body", "no body text found")
     byline = clean_text(byline) or None
+    dateline = clean_text(site.dateline or meta.dateline) or None
     authors, source = split_byline(byline)
     record: dict[str, Any] = {
         "url": url,
@@ -95,8 +96,8 @@ def _build_record(
         "article_id": article_id(url),
         "headline": headline,
         "sapo": sapo,
-        "dateline": clean_text(site.dateline) or None,
-        "published_at": to_iso(_published(site, meta)),
+        "dateline": dateline,
+        "published_at": to_iso(_published(dateline, site, meta)),
         "updated_at": to_iso(parse_date(site.updated) or parse_date(meta.updated)),
         "byline": byline,
         "authors": authors,
@@ -161,9 +162,9 @@ def _without_repeats(paragraphs: list[str], headline: str, sapo: str | None) -> 
     return [p for p in paragraphs[start:] if p]
 
 
-def _published(site: Extracted, meta: Extracted) -> datetime | date | None:
+def _published(dateline: str | None, site: Extracted, meta: Extracted) -> datetime | date | None:
     """The printed dateline wins; a machine value adds the time a date-only line lacks."""
-    printed = parse_dateline(site.dateline) if site.dateline else None
+    printed = parse_dateline(dateline) if dateline else None
     machine = parse_date(site.published) or parse_date(meta.published)
     if isinstance(printed, datetime) or machine is None:
         return printed

@@ -17,8 +17,9 @@ from typing import Any
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from pipelines.dates import parse_dateline
 from pipelines.sites.base import Extracted
-from pipelines.text import clean_text
+from pipelines.text import clean_text, element_text
 
 logger = logging.getLogger(__name__)
 
@@ -147,10 +148,13 @@ def from_meta_tags(tree: HtmlElement) -> Extracted:
         return next((meta[key][0] for key in keys if key in meta), None)
 
     canonical = next((clean_text(el.get("href")) for el in CANONICAL(tree)), None)
+    time_el = article_time(tree)
+    time_value = clean_text(time_el.get("datetime")) or None if time_el is not None else None
     return Extracted(
         headline=first("og:title", "twitter:title"),
         sapo=first("og:description", "description", "twitter:description"),
-        published=first("article:published_time", "datepublished", "pubdate") or article_time(tree),
+        dateline=_printed_date(time_el),
+        published=first("article:published_time", "datepublished", "pubdate") or time_value,
         updated=first("article:modified_time", "og:updated_time", "datemodified"),
         byline=_not_url(first("article:author")),
         category=first("article:section"),
@@ -160,12 +164,18 @@ def from_meta_tags(tree: HtmlElement) -> Extracted:
     )
 
 
-def article_time(tree: HtmlElement) -> str | None:
-    """``datetime`` of the first ``<time>`` inside the article, skipping clock widgets."""
+def article_time(tree: HtmlElement) -> HtmlElement | None:
+    """The first ``<time datetime>`` inside the article, skipping clock widgets."""
     for el in ARTICLE_TIME(tree):
         if not any(_CLOCK_HINT.search(_marks(e)) for e in _up_to_article(el)):
-            return clean_text(el.get("datetime")) or None
+            return el
     return None
+
+
+def _printed_date(el: HtmlElement | None) -> str | None:
+    """The visible text of the article's ``<time>``, when it shows a date."""
+    text = element_text(el).replace("\n", " ") if el is not None else ""
+    return text if text and parse_dateline(text) is not None else None
 
 
 def _up_to_article(el: HtmlElement) -> Iterator[HtmlElement]:
