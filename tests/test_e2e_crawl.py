@@ -21,7 +21,7 @@ import pytest
 
 from pipelines.record import RECORD_FIELDS
 from tests.conftest import ServedSite
-from tests.sitegen import generate
+from tests.sitegen import Site, generate
 from tests.sitepages import NOT_FOUND, TOPIC_PATH, VIDEO_PATH
 
 REPO = Path(__file__).resolve().parent.parent
@@ -222,3 +222,41 @@ def test_fixture_site_is_deterministic(site_server: ServedSite, tmp_path: Path) 
     for name in ("routes.json", "sitemap.xml", "rss/home.rss", "thoi-su/index.html"):
         assert (tmp_path / "site" / name).read_bytes() == (site_server.site.root / name
                                                            ).read_bytes()
+
+
+def test_since_skips_older_sitemap_and_feed_entries(site_server: ServedSite, tmp_path: Path
+                                                    ) -> None:
+    dated_only = sorted((a for a in site_server.site.articles
+                         if not a.in_listing and not a.in_sub_section), key=lambda a: a.published)
+    since = dated_only[len(dated_only) // 2].published.date().isoformat()
+    crawl = run_crawl(site_server, tmp_path / "since.db", "-a", f"since={since}")
+    assert crawl.process.returncode == 0, crawl.process.stderr[-3000:]
+    stored = {row[0] for row in stored_rows(crawl.db)}
+    for article in dated_only:
+        is_new = article.published.date().isoformat() >= since
+        assert (site_server.url(article.path) in stored) is is_new, article.path
+    assert {a.published.date().isoformat() >= since for a in dated_only} == {True, False}
+    for article in site_server.site.articles:
+        if article.in_listing or article.in_sub_section:  # listings carry no dates
+            assert site_server.url(article.path) in stored
+
+
+def test_fixture_site_has_single_source_articles(fixture_site: Site) -> None:
+    """Some articles are linked only from sitemaps, some only from feeds, some only listings."""
+    routes = json.loads((fixture_site.root / "routes.json").read_text(encoding="utf-8"))
+    kinds = {"sitemap": (".xml",), "rss": (".rss",), "listing": (".html",)}
+    article_files = {f"articles/{a.id}.html" for a in fixture_site.articles}
+    texts = {
+        route["file"]: (fixture_site.root / route["file"]).read_text(encoding="utf-8")
+        for route in routes.values()
+        if "file" in route and route["file"] not in article_files | {"topic.html"}
+    }
+    sources = {
+        article.path: {kind for kind, ends in kinds.items() for name, text in texts.items()
+                       if name.endswith(ends) and f"{article.path}<" in text.replace('"', "<")
+                       .replace("?", "<")}
+        for article in fixture_site.articles
+    }
+    for kind in kinds:
+        assert sum(found == {kind} for found in sources.values()) >= 4, kind
+    assert all(sources.values()), "every article is reachable"
