@@ -19,7 +19,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler import middlewares
 from crawler.middlewares import RetryAfterMiddleware, retry_after_seconds
-from crawler.spiders.baonghean import BaonghenSpider
+from crawler.spiders.baonghean import BaongheanSpider
 from tests.sitegen import Site
 from tests.siteserver import start_server, stop_server
 
@@ -38,7 +38,7 @@ def test_retry_after_seconds(value: bytes | str | None, expected: float | None) 
 
 
 def make_middleware(settings: dict[str, Any] | None = None) -> RetryAfterMiddleware:
-    crawler = get_crawler(BaonghenSpider, settings)
+    crawler = get_crawler(BaongheanSpider, settings)
     return RetryAfterMiddleware.from_crawler(crawler)
 
 

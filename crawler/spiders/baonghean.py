@@ -15,7 +15,7 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
@@ -28,6 +28,9 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.items import FetchedPage
 from crawler.options import ARGUMENTS, VN_TZ, CrawlOptions
 from crawler.urls import NON_ARTICLE_SECTIONS, canonicalize, is_article_url, resolve
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ ARTICLE_PRIORITY = 10
 """Article pages go before further discovery, so items flow early and ``limit`` stops soon."""
 
 
-class BaonghenSpider(scrapy.Spider):
+class BaongheanSpider(scrapy.Spider):
     """Discovers and fetches baonghean.vn article pages.
 
     Arguments (``-a NAME=VALUE``): ``base_url``, ``since``/``until`` (YYYY-MM-DD),
@@ -82,8 +85,8 @@ class BaonghenSpider(scrapy.Spider):
         CrawlOptions.parse(dict(args), DEFAULT_BASE_URL)
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BaonghenSpider:
-        spider: BaonghenSpider = super().from_crawler(crawler, *args, **kwargs)
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaongheanSpider:
+        spider: BaongheanSpider = super().from_crawler(crawler, *args, **kwargs)
         spider._max_listing_pages = crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 50)
         return spider
 
