@@ -15,6 +15,7 @@ The caller's tree is never modified: boilerplate is skipped during the walk.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -49,15 +50,18 @@ UNLIKELY_RE = re.compile(
 )
 LABEL_RE = re.compile(
     r"(?i)(tin|bài) (liên quan|cùng chuyên mục|khác|mới|mới nhất|nổi bật|đọc nhiều|xem nhiều)|"
-    r"xem thêm|đọc thêm|quảng cáo|chia sẻ|bình luận|từ khóa|related( articles| stories| news)?|"
+    r"xem thêm|đọc thêm|quảng cáo|chia sẻ|((độc giả|gửi) )?bình luận( của bạn)?|ý kiến( bạn đọc)?|"
+    r"từ khóa|related( articles| stories| news)?|"
     r"read more|see also|advertisement|share( this)?( article| story)?|comments?|tags?|"
     r"\[(?P<code>\w+)[^\]]*\].*\[/(?P=code)\]",
 )
 META_RE = re.compile(
     r"byline|dateline|timestamp|\bdate\b|\btime\b|posted|published|\bauthor|credit|\bmeta\b|"
-    r"disclaimer|\bbio\b|copyright|gallery|slideshow|carousel|\bimage\b|\bimg\b|\bphoto\b|"
+    r"disclaimer|\bbio\b|copyright|gallery|slideshow|carousel|hig?h?t?light|\bimage\b|\bimg\b|\bphoto\b|"
     r"\bfig\b|box desc"
 )
+STRONG_RE = re.compile(r"related|comment|sidebar|lienquan|binhluan|ykien")
+"""Names that stay boilerplate even beside "article"/"content" ("article__related-inline")."""
 MAYBE_RE = re.compile(r"and|article|body|column|content|main|shadow|entry|detail|post")
 POSITIVE_RE = re.compile(
     r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|detail|"
@@ -104,6 +108,8 @@ def _unlikely(el: HtmlElement) -> bool:
     if META_RE.search(hints):
         return True
     joined = hints.replace(" ", "") + " " + hints
+    if STRONG_RE.search(joined):
+        return True
     return bool(UNLIKELY_RE.search(joined)) and not MAYBE_RE.search(hints)
 
 
@@ -221,6 +227,21 @@ def _holds_article(el: HtmlElement, stats: dict[HtmlElement, _Stats], total: int
     return False
 
 
+def _boilerplate(el: HtmlElement, stats: dict[HtmlElement, _Stats], total: int) -> bool:
+    """Whether a boilerplate-named element really is boilerplate, judged by its size."""
+    hints = _hints(el)
+    if META_RE.search(hints):  # a byline or caption is short; a quote's "author" is prose
+        quoted = any(a.tag == "blockquote" or "quote" in _hints(a) for a in _parents(el, 2))
+        return stats[el].text_len <= META_MAX_LEN and not quoted
+    if MAYBE_RE.search(hints):  # "content-with-sidebar", "article__related-inline"
+        return stats[el].text_len < total / 2
+    return not _holds_article(el, stats, total)
+
+
+def _parents(el: HtmlElement, limit: int) -> list[HtmlElement]:
+    return list(itertools.islice(el.iterancestors(), limit))
+
+
 def _content_blocks(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> list[_Block]:
     """Blocks outside boilerplate-named elements (mis-named layout wrappers excepted)."""
     total = max(s.text_len for s in stats.values())
@@ -229,11 +250,7 @@ def _content_blocks(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> l
     for block in blocks:
         for el in block.unlikely:
             if el not in verdict:
-                verdict[el] = (
-                    stats[el].text_len <= META_MAX_LEN
-                    if META_RE.search(_hints(el))
-                    else not _holds_article(el, stats, total)
-                )
+                verdict[el] = _boilerplate(el, stats, total)
             if verdict[el]:
                 break
         else:
