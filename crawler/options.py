@@ -7,7 +7,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from crawler.urls import DEFAULT_PORTS, canonicalize, same_site
+from crawler.urls import DEFAULT_PORTS, canonicalize, resolve
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 """Dates given on the command line are days in Vietnamese local time."""
@@ -41,8 +41,10 @@ class CrawlOptions:
         url = _page_url(args.get("url"))
         default = _origin(url) if url and not args.get("base_url") else default_base_url
         base_url = _base_url(args.get("base_url") or default)
-        if url and not same_site(url, base_url):
-            raise ValueError(f"url: {url!r} is not on base_url {base_url!r}")
+        if url:
+            url = resolve(url, url, base_url)
+            if url is None:
+                raise ValueError(f"url: {args.get('url')!r} is not on base_url {base_url!r}")
         since = _day("since", args.get("since"))
         until = _day("until", args.get("until"))
         if since and until and since > until:

@@ -72,6 +72,11 @@ def test_url_argument_fetches_only_that_page() -> None:
     assert spider.base_url == BASE
 
 
+def test_url_argument_is_moved_onto_base_url() -> None:
+    spider = make_spider(base_url=BASE, url="http://www.baonghean.vn/a-10000001.html#top")
+    assert urls(collect_start(spider)) == [f"{BASE}/a-10000001.html"]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     ({"since": "2024-13-45"}, "since"),
     ({"since": "2025-03-01", "until": "2025-02-01"}, "after until"),
