@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from pipelines.captions import image_url, normalise_captions, parse_credit
+from pipelines.sites.base import RawCaption
+
+PAGE = "https://baonghean.vn/thoi-su/bai-viet-10285431.html"
+
+
+@pytest.mark.parametrize(
+    ("caption", "credit"),
+    [
+        ("Quang cảnh hội nghị. Ảnh: Thanh Lê", "Thanh Lê"),
+        ("Quang cảnh hội nghị. Ảnh Thanh Lê", "Thanh Lê"),
+        ("Ảnh Thanh Lê", "Thanh Lê"),
+        ("Ảnh: Tư liệu", "Tư liệu"),
+        ("Lũ trên sông Lam. Video: Công Kiên", "Công Kiên"),
+        ("Người dân gặt lúa (Ảnh: Xuân Hoàng)", "Xuân Hoàng"),
+        ("Các đại biểu tham quan. (Ảnh: Thành Cường).", "Thành Cường"),
+        ("Học sinh đến trường. Ảnh: internet", "internet"),
+        ("Ảnh minh họa: TTXVN", "TTXVN"),
+        ("Quang\u00a0cảnh. Ảnh:\u00a0Thanh\u00a0Lê", "Thanh Lê"),
+        ("Ảnh hưởng của bão số 3 rất lớn", None),
+        ("Bức ảnh Thanh Lê", None),
+        ("Ảnh minh họa", None),
+        ("Hình ảnh đẹp", None),
+        ("", None),
+    ],
+)
+def test_parse_credit(caption: str, credit: str | None) -> None:
+    assert parse_credit(caption) == credit
+
+
+def test_alt_text_repeating_a_caption_counts_once() -> None:
+    raw = [
+        RawCaption(text="Quang cảnh hội nghị", image_url="/a.jpg"),
+        RawCaption(text="Quang cảnh  hội nghị. Ảnh: Thanh Lê", image_url="/a.jpg"),
+    ]
+    assert normalise_captions(raw, PAGE) == [
+        {
+            "caption": "Quang cảnh hội nghị. Ảnh: Thanh Lê",
+            "image_url": "https://baonghean.vn/a.jpg",
+            "credit": "Thanh Lê",
+        }
+    ]
+
+
+def test_one_caption_of_a_photo_box_counts_once_with_the_first_image() -> None:
+    text = "Công nhân làm việc. Ảnh: Thành Chung"
+    raw = [RawCaption(text=text, image_url=u) for u in ("//bna.1cdn.vn/1.jpg", "/2.jpg")]
+    assert normalise_captions(raw, PAGE) == [
+        {"caption": text, "image_url": "https://bna.1cdn.vn/1.jpg", "credit": "Thành Chung"}
+    ]
+
+
+def test_different_captions_with_the_same_credit_stay_apart() -> None:
+    raw = [RawCaption(text="Một. Ảnh: A"), RawCaption(text="Hai. Ảnh: A")]
+    assert [c["caption"] for c in normalise_captions(raw, PAGE)] == ["Một. Ảnh: A", "Hai. Ảnh: A"]
+
+
+def test_empty_captions_are_dropped_and_text_is_cleaned() -> None:
+    raw = [RawCaption(text=" \u200b "), RawCaption(text="Cầu\u00a0Cửa Hội", image_url=None)]
+    assert normalise_captions(raw, PAGE) == [
+        {"caption": "Cầu Cửa Hội", "image_url": None, "credit": None}
+    ]
+    assert normalise_captions(None, PAGE) == []
+
+
+@pytest.mark.parametrize(
+    ("img", "url"),
+    [
+        ('<img src="data:image/gif;base64,R0lG" data-src="/a.jpg">', "https://baonghean.vn/a.jpg"),
+        (
+            '<img src="/img/blank.gif" data-original="https://bna.1cdn.vn/b.jpg">',
+            "https://bna.1cdn.vn/b.jpg",
+        ),
+        (
+            '<img src="lazy-load.gif" data-lazy-src="//bna.1cdn.vn/c.jpg">',
+            "https://bna.1cdn.vn/c.jpg",
+        ),
+        ('<img src="c.jpg">', "https://baonghean.vn/thoi-su/c.jpg"),
+        (
+            '<img src="https://x.vn/real.jpg" data-src="https://x.vn/big.jpg">',
+            "https://x.vn/real.jpg",
+        ),
+        ('<img data-srcset="/s.jpg 1x, /l.jpg 2x">', "https://baonghean.vn/s.jpg"),
+        ('<img src="">', None),
+        ('<img src="data:image/gif;base64,R0lG">', None),
+    ],
+)
+def test_image_url(img: str, url: str | None) -> None:
+    assert image_url(lxml.html.fromstring(img), PAGE) == url
