@@ -1,16 +1,19 @@
-"""Generic body extraction for pages whose layout is unknown.
+"""Generic body extraction for pages whose layout is unknown (any news site, any language).
 
-Content scoring over the DOM in the spirit of readability: the page is walked
-once into text blocks (paragraph-like runs of text, split at block elements and
-``<br>``); each block scores its nearest ancestors by length and comma count;
-the best container (discounted by its link density) and its worthy siblings
-form the article; blocks inside it that look like boilerplate are dropped.
+Content scoring over the DOM in the spirit of readability, tuned for Vietnamese news: one
+walk turns the page into text blocks (split at block elements and ``<br>``); each block of
+25+ characters credits its nearest ancestors by length and comma count; the best container,
+discounted by link density (lifted to the ancestor that close rivals share, or to a richer
+parent), and its worthy siblings form the article. Blocks under boilerplate-named elements
+(sidebar, related, comments, share, byline, caption, "tin liên quan"...) are dropped, judged
+by size so that a mis-named wrapper around the whole article is kept; so are link lists and
+box labels. The caller's tree is never modified.
 
-Elements whose class/id says "boilerplate" (sidebar, related, comments, share,
-ads...) are not cut blindly: a wrapper so named that holds most of the page's
-text and an article inside it is a mis-named layout wrapper and is kept.
-
-The caller's tree is never modified: boilerplate is skipped during the walk.
+Chosen after measuring (``python bench/extraction.py``) against trafilatura 2.3.1, which is
+not used here: on the 181-page article-extraction-benchmark, body F1 0.974 (P 0.968,
+R 0.980) vs ``trafilatura.extract(html)`` 0.953 (P 0.928, R 0.978); on the Vietnamese site
+fixtures 0.955 vs 0.815; about 3x faster. Falling back to trafilatura when this finds
+little scored lower (0.972), so there is no hybrid.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
@@ -72,7 +76,7 @@ NEGATIVE_RE = re.compile(
     r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
     r"sponsor|shopping|tags|tool|widget|caption",
 )
-ARTICLE_RE = re.compile(r"article-?body|entry-?content|post-?(?:content|body)|story-?body")
+ARTICLE_RE = re.compile(r"article ?body|entry ?content|post ?(?:content|body)|story ?body")
 INVISIBLE_RE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 NON_WORD_RE = re.compile(r"[^a-z0-9]+")
@@ -201,13 +205,11 @@ class _Stats:
 
 def _measure(blocks: list[_Block]) -> dict[HtmlElement, _Stats]:
     """Text and link length under every element that holds a block."""
-    stats: dict[HtmlElement, _Stats] = {}
+    stats: dict[HtmlElement, _Stats] = defaultdict(_Stats)
     for block in blocks:
         node: HtmlElement | None = block.owner
         while node is not None:
-            s = stats.get(node)
-            if s is None:
-                s = stats[node] = _Stats()
+            s = stats[node]
             s.text_len += len(block.text)
             s.link_len += block.link_len
             node = node.getparent()
@@ -216,30 +218,27 @@ def _measure(blocks: list[_Block]) -> dict[HtmlElement, _Stats]:
 
 def _holds_article(el: HtmlElement, stats: dict[HtmlElement, _Stats], total: int) -> bool:
     """A boilerplate-named wrapper around most of the page and around an article."""
-    s = stats.get(el)
-    if s is None or s.text_len < total / 2:
-        return False
-    for node in el.iterdescendants():
-        if node.tag == "article" or node.get("itemprop") == "articleBody":
-            return True
-        if isinstance(node.tag, str) and ARTICLE_RE.search(_hints(node).replace(" ", "-")):
-            return True
-    return False
+    return stats[el].text_len >= total / 2 and any(
+        node.tag == "article"
+        or node.get("itemprop") == "articleBody"
+        or ARTICLE_RE.search(_hints(node))
+        for node in el.iterdescendants()
+        if isinstance(node.tag, str)
+    )
 
 
 def _boilerplate(el: HtmlElement, stats: dict[HtmlElement, _Stats], total: int) -> bool:
     """Whether a boilerplate-named element really is boilerplate, judged by its size."""
     hints = _hints(el)
     if META_RE.search(hints):  # a byline or caption is short; a quote's "author" is prose
-        quoted = any(a.tag == "blockquote" or "quote" in _hints(a) for a in _parents(el, 2))
+        quoted = any(
+            a.tag == "blockquote" or "quote" in _hints(a)
+            for a in itertools.islice(el.iterancestors(), 2)
+        )
         return stats[el].text_len <= META_MAX_LEN and not quoted
     if MAYBE_RE.search(hints):  # "content-with-sidebar", "article__related-inline"
         return stats[el].text_len < total / 2
     return not _holds_article(el, stats, total)
-
-
-def _parents(el: HtmlElement, limit: int) -> list[HtmlElement]:
-    return list(itertools.islice(el.iterancestors(), limit))
 
 
 def _content_blocks(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> list[_Block]:
