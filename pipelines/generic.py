@@ -345,7 +345,11 @@ def extract_body(tree: HtmlElement, url: str) -> list[str]:
     if not isinstance(root.tag, str) or _skipped(root):
         return []
     walker = _Walker()
-    walker.block(root)
+    try:
+        walker.block(root)
+    except RecursionError:  # only built trees nest this deep; lxml's parser stops at 255
+        logger.warning("page too deeply nested for generic extraction: %s", url)
+        return []
     if not walker.blocks:
         return []
     stats = _measure(walker.blocks)

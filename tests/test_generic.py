@@ -8,6 +8,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from lxml import etree
 
 from bench.extraction import match, scores
 from pipelines.generic import extract_body
@@ -148,6 +149,15 @@ def test_fragment_without_body_element() -> None:
         "<div><p>" + ", ".join(BODY) + "</p><p>" + BODY[1] + "</p></div>"
     )
     assert extract_body(tree, "https://example.vn/") == [", ".join(BODY), BODY[1]]
+
+
+def test_absurdly_deep_tree_gives_nothing_without_raising() -> None:
+    root = lxml.html.fromstring("<html><body></body></html>")
+    node = root.find("body")
+    for _ in range(5000):
+        node = etree.SubElement(node, "div")
+    node.text = BODY[0]
+    assert extract_body(root, "https://example.vn/") == []
 
 
 def _benchmark(key: str) -> tuple[lxml.html.HtmlElement, str, str]:
