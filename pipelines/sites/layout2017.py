@@ -25,20 +25,25 @@ import re
 from collections.abc import Collection, Iterable
 
 from lxml.cssselect import CSSSelector
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.bylines import looks_like_byline
-from pipelines.captions import image_url
+from pipelines.captions import LAZY_ATTRIBUTES
 from pipelines.sites.base import Extracted, RawCaption
 from pipelines.text import clean_text, element_text, text_blocks
 
 logger = logging.getLogger(__name__)
 
-HEADLINE = CSSSelector("#title")
-DATELINE = CSSSelector("#date")
-BODY = CSSSelector("#content")
-SAPO = CSSSelector("#sapo, #summary, h2.sapo, div.sapo")
-BREADCRUMB_LINKS = CSSSelector(".breadcrumb a, .breadcrumbs a, #breadcrumb a")
+# Page-wide lookups use the parser's id index (``id()``), a whole-tree CSS scan
+# costs as much as parsing a small page.
+HEADLINE = XPath("id('title')")
+DATELINE = XPath("id('date')")
+BODY = XPath("id('content')")
+SAPO_BY_ID = XPath("id('sapo summary')")
+SAPO = CSSSelector("h2.sapo, div.sapo, p.sapo")
+"""Searched in the headline's container only (sidebars print other stories' sapos)."""
+BREADCRUMB_LINKS = CSSSelector("div.breadcrumb a")
 NOT_BODY = CSSSelector("table.rl, iframe, object, embed, form, .qc, .adv")
 CAPTION_BOXES = CSSSelector("table.image, figure")
 CAPTION_TEXT = CSSSelector("td.image_desc, .image_desc, figcaption")
@@ -121,9 +126,20 @@ def split_trailing_byline(blocks: list[Block], root: HtmlElement) -> tuple[list[
     return blocks, None
 
 
-def first_image_url(box: HtmlElement, url: str) -> str | None:
-    for img in IMAGES(box):
-        found = image_url(img, url)
+def image_url(img: HtmlElement) -> str | None:
+    """The image's URL as written: a lazy-loading attribute (set only when ``src``
+    holds a placeholder) wins over ``src``; ``data:`` URIs are never an answer."""
+    for name in (*LAZY_ATTRIBUTES, "src"):
+        value = (img.get(name) or "").strip()
+        if value and not value.startswith("data:"):
+            return value.split(",")[0].split()[0]
+    return None
+
+
+def first_image_url(box: HtmlElement) -> str | None:
+    """URL of the first image in ``box`` (``box`` itself when it is an ``<img>``)."""
+    for img in [box] if box.tag == "img" else IMAGES(box):
+        found = image_url(img)
         if found:
             return found
     return None
@@ -141,18 +157,18 @@ def outermost(elements: Iterable[HtmlElement]) -> list[HtmlElement]:
 
 
 def captions_in(
-    boxes: Iterable[HtmlElement], url: str, texts_in: CSSSelector = CAPTION_TEXT
+    boxes: Iterable[HtmlElement], texts_in: CSSSelector = CAPTION_TEXT
 ) -> list[RawCaption]:
     """One caption per image box that shows one (``td.image_desc``/``figcaption``)."""
     found: list[RawCaption] = []
     for box in boxes:
         text = "\n".join(filter(None, map(element_text, outermost(texts_in(box)))))
         if text:
-            found.append(RawCaption(text=text, image_url=first_image_url(box, url)))
+            found.append(RawCaption(text=text, image_url=first_image_url(box)))
     return found
 
 
-def first_text(selector: CSSSelector, tree: HtmlElement) -> str | None:
+def first_text(selector: XPath, tree: HtmlElement) -> str | None:
     for el in selector(tree):
         text = element_text(el)
         if text:
@@ -160,7 +176,7 @@ def first_text(selector: CSSSelector, tree: HtmlElement) -> str | None:
     return None
 
 
-def section_name(selector: CSSSelector, tree: HtmlElement) -> str | None:
+def section_name(selector: XPath, tree: HtmlElement) -> str | None:
     """The first breadcrumb after "Trang chủ" (home)."""
     for link in selector(tree):
         text = element_text(link)
@@ -176,6 +192,10 @@ def split_bold_lead(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     return None, blocks
 
 
+def _sapo_near(container: HtmlElement | None) -> str | None:
+    return first_text(SAPO, container) if container is not None else None
+
+
 class Layout2017:
     """``#title`` / ``#date`` / ``#content`` pages (2017-2022)."""
 
@@ -185,9 +205,11 @@ class Layout2017:
         return bool(HEADLINE(tree)) and bool(BODY(tree))
 
     def extract(self, tree: HtmlElement, url: str) -> Extracted:
+        headlines = HEADLINE(tree)
+        container = headlines[0].getparent() if headlines else None
         found = Extracted(
             headline=first_text(HEADLINE, tree),
-            sapo=first_text(SAPO, tree),
+            sapo=first_text(SAPO_BY_ID, tree) or _sapo_near(container),
             dateline=first_text(DATELINE, tree),
             category=section_name(BREADCRUMB_LINKS, tree),
         )
@@ -201,7 +223,7 @@ class Layout2017:
         found.sapo = found.sapo or lead
         blocks, found.byline = split_trailing_byline(blocks, content)
         found.paragraphs = [text for _, text in blocks] or None
-        found.captions = captions_in(boxes, url)
+        found.captions = captions_in(boxes)
         return found
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 
 from lxml.cssselect import CSSSelector
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.sites.base import Extracted, RawCaption
@@ -47,65 +48,40 @@ logger = logging.getLogger(__name__)
 
 ARTICLE = CSSSelector("article.article-wrap")
 HEADLINE = CSSSelector("h1.article__title")
-META_TIME = CSSSelector(".article__meta time")
-SAPO = CSSSelector(".article__summary")
-BODY = CSSSelector(".article__content > .content")
+META_TIME = CSSSelector("div.article__meta time")
+SAPO = CSSSelector("div.article__summary")
+BODY = CSSSelector("div.article__content > div.content")
 BYLINE = CSSSelector("p.article__author")
-TAGS = CSSSelector(".article__tag .tag-listing a")
+TAGS = CSSSelector("div.article__tag div.tag-listing a")
 BREADCRUMB_LINKS = CSSSelector("ol.breadcrumb li a")
 NOT_BODY = CSSSelector(
-    "article.article__related-inline, .box-relate, table.article__related, "
-    ".article__tag, .article__meta, p.article__author, .article-poll, .qc, "
-    ".social-listing, iframe, object, embed, form"
+    "article.article__related-inline, div.box-relate, table.article__related, "
+    "div.article__tag, div.article__meta, p.article__author, section.article-poll, "
+    "div.qc, div.social-listing, iframe, object, embed, form"
 )
-CAPTION_BOXES = CSSSelector(
-    ".full-img, .full-video, .box-image, .box-image-portrait, table.image, figure"
+PHOTOS = XPath(
+    ".//div[contains(@class, 'full-img') or contains(@class, 'full-video')"
+    " or contains(@class, 'box-image')]"
+    " | .//table[contains(@class, 'image') or .//td[contains(@class, 'image_desc')]]"
+    " | .//figure | .//img[@cms-photo-caption]"
 )
+"""Image units in page order: boxes (with their caption) and bare longform photos."""
 CAPTION_TEXT = CSSSelector(".fig, .image_desc, .box-desc, figcaption")
-TABLE_CAPTIONS = CSSSelector("td.image_desc")
-LONGFORM_PHOTOS = CSSSelector("img.cms-photo[cms-photo-caption]")
-QUOTE_BOXES = CSSSelector(".quotes, .cms-quote")
+LONGFORM_PHOTOS = CSSSelector("img[cms-photo-caption]")
+QUOTE_BOXES = CSSSelector("div.quotes, div.cms-quote")
 QUOTE_AUTHOR = CSSSelector(".author")
 
 
-def _caption_boxes(content: HtmlElement, order: dict[HtmlElement, int]) -> list[HtmlElement]:
-    """Image boxes in document order, a table holding ``td.image_desc`` included."""
-    boxes = list(CAPTION_BOXES(content))
-    for cell in TABLE_CAPTIONS(content):
-        table = next(cell.iterancestors("table"), None)
-        if table is not None:
-            boxes.append(table)
-    return outermost(sorted(set(boxes), key=order.__getitem__))
-
-
-def _box_caption(box: HtmlElement, url: str) -> RawCaption | None:
-    """The visible caption of one box, else a longform photo's caption attribute."""
-    shown = captions_in([box], url, CAPTION_TEXT)
+def _caption(unit: HtmlElement) -> RawCaption | None:
+    """The visible caption of an image unit, else a longform photo's caption attribute."""
+    shown = captions_in([unit], CAPTION_TEXT)
     if shown:
         return shown[0]
-    for img in LONGFORM_PHOTOS(box) or [box]:
+    for img in [unit] if unit.tag == "img" else LONGFORM_PHOTOS(unit):
         text = (img.get("cms-photo-caption") or "").strip()
         if text:
-            return RawCaption(text=text, image_url=first_image_url(box, url))
+            return RawCaption(text=text, image_url=first_image_url(unit))
     return None
-
-
-def _captions(
-    content: HtmlElement, boxes: list[HtmlElement], order: dict[HtmlElement, int], url: str
-) -> list[RawCaption]:
-    """One caption per image: boxes, then longform photos outside boxes, in page order."""
-    boxed = set(boxes)
-    loose = [
-        img
-        for img in LONGFORM_PHOTOS(content)
-        if not any(anc in boxed for anc in img.iterancestors())
-    ]
-    found: list[tuple[int, RawCaption]] = []
-    for el in (*boxes, *loose):
-        caption = _box_caption(el, url)
-        if caption is not None:
-            found.append((order[el], caption))
-    return [caption for _, caption in sorted(found, key=lambda item: item[0])]
 
 
 def _quote_authors(content: HtmlElement) -> dict[HtmlElement, list[HtmlElement]]:
@@ -162,21 +138,20 @@ class Layout2018:
         )
         bodies = BODY(scope)
         if bodies:
-            self._body(bodies[0], url, found)
+            self._body(bodies[0], found)
         return found
 
     @staticmethod
-    def _body(content: HtmlElement, url: str, found: Extracted) -> None:
-        order = {el: i for i, el in enumerate(content.iter())}
-        boxes = _caption_boxes(content, order)
+    def _body(content: HtmlElement, found: Extracted) -> None:
+        photos = outermost(PHOTOS(content))
         quotes = _quote_authors(content)
-        skip = set(NOT_BODY(content)).union(boxes, LONGFORM_PHOTOS(content))
+        skip = set(NOT_BODY(content)).union(photos)
         skip.update(author for authors in quotes.values() for author in authors)
         blocks = _with_quote_authors(body_blocks(content, skip), quotes)
         if found.byline is None:
             blocks, found.byline = split_trailing_byline(blocks, content)
         found.paragraphs = [text for _, text in blocks] or None
-        found.captions = _captions(content, boxes, order, url)
+        found.captions = [c for c in (_caption(unit) for unit in photos) if c is not None]
 
 
 LAYOUT = Layout2018()
