@@ -19,6 +19,8 @@ from typing import Any, Literal
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from storage.filters import RecordFilter as RecordFilter
+from storage.filters import apply_filter
 from storage.models import Article, ArticleRevision
 from storage.records import (
     RawPage,
@@ -66,15 +68,6 @@ class KnownArticle:
     published_date: date | None
     version: int
     content_hash: str
-
-
-@dataclass(frozen=True)
-class RecordFilter:
-    """Which articles to stream: Vietnam local publication dates, inclusive."""
-
-    since: date | None = None
-    until: date | None = None
-    site: str | None = None
 
 
 def prepare_article(
@@ -142,7 +135,7 @@ def store_article(session: Session, version: ArticleVersion) -> Outcome:
     if article.content_hash == version.content_hash:
         _refresh(article, version)
         return "unchanged"
-    _supersede(session, article, version)
+    supersede_article(session, article, version)
     return "updated"
 
 
@@ -162,7 +155,7 @@ def _refresh(article: Article, version: ArticleVersion) -> None:
         replace_page(article.page, version.page)
 
 
-def _supersede(session: Session, article: Article, version: ArticleVersion) -> None:
+def supersede_article(session: Session, article: Article, version: ArticleVersion) -> None:
     """Changed content: keep the current version as a revision, then overwrite the article."""
     session.add(
         ArticleRevision(
@@ -215,17 +208,11 @@ def _known(article: Article) -> KnownArticle:
     )
 
 
-def _articles_query(where: RecordFilter) -> Select[Article]:
+def _articles_query(session: Session, where: RecordFilter) -> Select[Article]:
     stmt = select(Article).options(
         selectinload(Article.authors), selectinload(Article.tags), selectinload(Article.captions)
     )
-    if where.since is not None:
-        stmt = stmt.where(Article.published_date >= where.since)
-    if where.until is not None:
-        stmt = stmt.where(Article.published_date <= where.until)
-    if where.site is not None:
-        stmt = stmt.where(Article.site == where.site)
-    return stmt.order_by(
+    return apply_filter(session, stmt, where).order_by(
         Article.published_date.asc().nulls_last(),
         Article.published_utc.asc().nulls_first(),
         Article.id,
@@ -235,7 +222,7 @@ def _articles_query(where: RecordFilter) -> Select[Article]:
 def _article_chunks(
     session: Session, where: RecordFilter, chunk_size: int
 ) -> Iterator[Sequence[Article]]:
-    stmt = _articles_query(where).execution_options(yield_per=chunk_size)
+    stmt = _articles_query(session, where).execution_options(yield_per=chunk_size)
     yield from session.scalars(stmt).partitions()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -10,7 +11,7 @@ from typing import NoReturn
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from storage.db import DB_URL_ENV, DEFAULT_DB_URL, ArchiveNotFound, resolve_db_url
+from storage.db import DB_URL_ENV, DEFAULT_DB_URL, ArchiveNotFound, StorageError, resolve_db_url
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -57,15 +58,28 @@ def iso_date(value: str) -> date:
 
 
 def run_cli(prog: str, command: Callable[[], int]) -> int:
-    """Run *command*; archive and database errors become one line on stderr."""
+    """Run *command*; archive and database errors become one line on stderr.
+
+    A reader that goes away (``| head``) ends the command quietly, status 1.
+    """
     try:
         return command()
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_ERROR
     except (ArchiveNotFound, ArgumentError) as exc:
         _say(prog, str(exc))
         return EXIT_USAGE
-    except (SQLAlchemyError, OSError, ValueError) as exc:
+    except (StorageError, SQLAlchemyError, OSError, ValueError) as exc:
         _say(prog, _first_line(exc))
         return EXIT_ERROR
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit raises nothing more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -18,6 +18,9 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.errors import ArchiveNotFound as ArchiveNotFound
+from storage.errors import StorageError as StorageError
+from storage.fts import ensure_search_index
 from storage.models import Base
 
 logger = logging.getLogger(__name__)
@@ -26,14 +29,6 @@ DEFAULT_DB_URL = "sqlite:///archive.db"
 """Default archive: ``archive.db`` in the working directory."""
 DB_URL_ENV = "ARCHIVE_DB_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-class StorageError(Exception):
-    """A problem with the archive database that is not a plain SQL error."""
-
-
-class ArchiveNotFound(StorageError):
-    """The database named by a URL does not exist or holds no archive."""
 
 
 def resolve_db_url(configured: str | None = None, environ: Mapping[str, str] | None = None) -> str:
@@ -93,7 +88,8 @@ class Database:
     def open(cls, url: str, *, create: bool = True) -> Database:
         """Open the archive at *url*.
 
-        With ``create=True`` the schema is created when missing. With
+        With ``create=True`` the schema (and, on SQLite, the full-text index
+        of :mod:`storage.fts`) is created when missing. With
         ``create=False`` (readers such as export and stats) a missing database
         raises :class:`ArchiveNotFound` instead of creating an empty one.
         """
@@ -105,6 +101,7 @@ class Database:
         try:
             if create:
                 Base.metadata.create_all(engine)
+                ensure_search_index(engine)
             elif not inspect(engine).has_table("articles"):
                 raise ArchiveNotFound(f"{url} holds no archive (no articles table)")
         except BaseException:

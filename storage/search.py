@@ -1,0 +1,214 @@
+"""Full-text search over the archive: ``python -m storage.search "query"``.
+
+Matching ignores case and diacritics (see :mod:`storage.fts`); results come
+best match first (or by date), each with a snippet of the text as published in
+which the matched words are marked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from storage.cli import db_url, iso_date, make_parser, run_cli
+from storage.db import Database
+from storage.filters import RecordFilter, apply_filter
+from storage.fts import (
+    FTS_COLUMNS,
+    FTS_TABLE,
+    match_expression,
+    rebuild_search_index,
+    require_search,
+)
+from storage.models import Article
+
+PROG = "python -m storage.search"
+Order = Literal["rank", "newest", "oldest"]
+ORDERS: tuple[Order, ...] = ("rank", "newest", "oldest")
+JSON_MARKS = ("<mark>", "</mark>")
+TERMINAL_MARKS = ("\x1b[1;33m", "\x1b[0m")
+PLAIN_MARKS = ("**", "**")
+ELLIPSIS = "…"
+
+_FTS = table(FTS_TABLE, column("rowid"), column("rank"))
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    where: RecordFilter = field(default_factory=RecordFilter)
+    limit: int = 20
+    order: Order = "rank"
+    marks: tuple[str, str] = PLAIN_MARKS
+    """Put around each matched word in the snippet."""
+    snippet_words: int = 24
+
+
+@dataclass(frozen=True)
+class Hit:
+    published_at: str | None
+    headline: str
+    url: str
+    canonical_url: str
+    section: str | None
+    snippet: str
+    """A passage of the best-matching field, matched words marked, on one line."""
+
+
+def search_query(
+    session: Session, query: str, options: SearchOptions
+) -> Select[str | None, str, str, str, str | None, str]:
+    """The SQL select of :func:`search` (useful to time or explain it).
+
+    The best *limit* matches are chosen first and snippets made for those only.
+    """
+    match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=match_expression(query))
+    best = select(Article.id).join(_FTS, _FTS.c.rowid == Article.id).where(match)
+    best = apply_filter(session, best, options.where).order_by(*_ordering(options.order))
+    stmt = (
+        select(
+            Article.published_at,
+            Article.headline,
+            Article.url,
+            Article.canonical_url,
+            Article.category,
+            _snippet(options),
+        )
+        .join(_FTS, _FTS.c.rowid == Article.id)
+        .where(match, Article.id.in_(best.limit(options.limit).scalar_subquery()))
+    )
+    return stmt.order_by(*_ordering(options.order))
+
+
+def _ordering(order: Order) -> tuple[ColumnElement[Any], ...]:
+    if order == "newest":
+        return Article.published_utc.desc().nulls_last(), Article.id.desc()
+    if order == "oldest":
+        return Article.published_utc.asc().nulls_last(), Article.id.asc()
+    return _FTS.c.rank.asc(), Article.id.asc()
+
+
+def _snippet(options: SearchOptions) -> ColumnElement[str]:
+    """A passage of the body, else the sapo, else the headline, with the matched words marked."""
+    opening, closing = options.marks
+
+    def passage(index: int) -> ColumnElement[str]:
+        fts: ColumnElement[Any] = literal_column(FTS_TABLE)
+        return func.snippet(fts, index, opening, closing, ELLIPSIS, options.snippet_words)
+
+    body, sapo = passage(FTS_COLUMNS.index("body")), passage(FTS_COLUMNS.index("sapo"))
+    return case(
+        (func.instr(body, opening) > 0, body),
+        (func.instr(sapo, opening) > 0, sapo),
+        else_=passage(-1),
+    )
+
+
+def search(session: Session, query: str, options: SearchOptions | None = None) -> list[Hit]:
+    """Articles matching *query* (all words and "phrases", ``word*`` for a prefix)."""
+    require_search(session.get_bind().engine)
+    options = options or SearchOptions()
+    rows = session.execute(search_query(session, query, options))
+    return [
+        Hit(
+            published_at=published_at,
+            headline=headline,
+            url=url,
+            canonical_url=canonical_url,
+            section=section,
+            snippet=" ".join(snippet.split()),
+        )
+        for published_at, headline, url, canonical_url, section, snippet in rows
+    ]
+
+
+def format_hit(hit: Hit) -> str:
+    """Three lines: date and headline, URL, snippet."""
+    when = hit.published_at[:16].replace("T", " ") if hit.published_at else "(no date)"
+    return f"{when}  {hit.headline}\n    {hit.url}\n    {hit.snippet}\n"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = make_parser(
+        PROG,
+        "Search headlines, sapos and bodies, ignoring case and diacritics "
+        '("nghe an" finds "Nghệ An", "do" finds "đô"). All words must occur; '
+        '"quoted words" must occur together; word* matches a prefix.',
+        f'{PROG} --db sqlite:///archive.db --since 2024-01-01 --section "thoi su" "sốt xuất huyết"',
+    )
+    parser.add_argument("query", nargs="?", help="words to search for")
+    parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="published on/after")
+    parser.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="published on/before")
+    parser.add_argument("--section", metavar="NAME", help='section ("Thời sự", "thoi-su")')
+    parser.add_argument("--author", metavar="NAME", help='one of the authors ("Thanh Lê")')
+    parser.add_argument("--site", metavar="HOST", help="site host name (baonghean.vn)")
+    parser.add_argument("--limit", type=_positive, default=20, metavar="N", help="default 20")
+    parser.add_argument("--sort", choices=ORDERS, default="rank", help="default: best match")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per line")
+    parser.add_argument(
+        "--reindex", action="store_true", help="rebuild the full-text index from the articles"
+    )
+    return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value) if value.isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return number
+
+
+def _options(args: argparse.Namespace) -> SearchOptions:
+    terminal = TERMINAL_MARKS if sys.stdout.isatty() else PLAIN_MARKS
+    marks = JSON_MARKS if args.json else terminal
+    where = RecordFilter(
+        since=args.since, until=args.until, site=args.site, section=args.section, author=args.author
+    )
+    return SearchOptions(where=where, limit=args.limit, order=args.sort, marks=marks)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.query is None and not args.reindex:
+        parser.error("a query is needed (or --reindex)")
+    if args.since and args.until and args.since > args.until:
+        parser.error(f"--since {args.since} is after --until {args.until}")
+    url = db_url(args)
+
+    def command() -> int:
+        if args.reindex:
+            with Database.open(url) as db:
+                rebuild_search_index(db.engine)
+            if args.query is None:
+                return 0
+        with Database.open(url, create=False) as db, db.session() as session:
+            hits = search(session, args.query, _options(args))
+        for hit in hits:
+            if args.json:
+                print(json.dumps(asdict(hit), ensure_ascii=False))
+            else:
+                print(format_hit(hit))
+        return 0
+
+    return run_cli(PROG, command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
