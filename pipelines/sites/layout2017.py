@@ -202,7 +202,7 @@ class Layout2017:
     name = "layout2017"
 
     def matches(self, tree: HtmlElement, url: str) -> bool:
-        return bool(HEADLINE(tree)) and bool(BODY(tree))
+        return bool(HEADLINE(tree)) and bool(DATELINE(tree)) and bool(BODY(tree))
 
     def extract(self, tree: HtmlElement, url: str) -> Extracted:
         headlines = HEADLINE(tree)
