@@ -80,7 +80,7 @@ ARTICLE_RE = re.compile(r"article ?body|entry ?content|post ?(?:content|body)|st
 INVISIBLE_RE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 NON_WORD_RE = re.compile(r"[^a-z0-9]+")
-DROP_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+INVISIBLE_CHARS_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 COMMA_RE = re.compile(r"[,،、，]")
 TAG_WEIGHTS = {
     tag: weight
@@ -97,18 +97,22 @@ META_MAX_LEN = 400
 
 def _hints(el: HtmlElement) -> str:
     """Class and id as lower-case words ("ArticleBody-x" -> "article body x")."""
+    return _words_of(_names(el))
+
+
+def _names(el: HtmlElement) -> str:
     attrib = el.attrib
     if "class" not in attrib and "id" not in attrib:
         return ""
-    raw = f"{attrib.get('class', '')} {attrib.get('id', '')}"
-    return " ".join(NON_WORD_RE.split(CAMEL_RE.sub(" ", raw).lower())).strip()
+    return f"{attrib.get('class', '')} {attrib.get('id', '')}"
 
 
-def _unlikely(el: HtmlElement) -> bool:
+def _words_of(names: str) -> str:
+    return " ".join(NON_WORD_RE.split(CAMEL_RE.sub(" ", names).lower())).strip()
+
+
+def _unlikely(hints: str) -> bool:
     """Class/id names boilerplate (sidebar, comments...) or page furniture (byline, date)."""
-    hints = _hints(el)
-    if not hints:
-        return False
     if META_RE.search(hints):
         return True
     joined = hints.replace(" ", "") + " " + hints
@@ -125,7 +129,7 @@ def _skipped(el: HtmlElement) -> bool:
         or "hidden" in attrib
         or attrib.get("aria-hidden") == "true"
         or attrib.get("role") in SKIP_ROLES
-        or bool(INVISIBLE_RE.search(attrib.get("style", "")))
+        or ("style" in attrib and bool(INVISIBLE_RE.search(attrib["style"])))
     )
 
 
@@ -146,6 +150,18 @@ class _Walker:
     parts: list[str] = field(default_factory=list)
     link_len: int = 0
     unlikely: tuple[HtmlElement, ...] = ()
+    verdicts: dict[str, bool] = field(default_factory=dict)
+    """``_unlikely`` by class/id string: pages repeat the same few names."""
+
+    def suspect(self, el: HtmlElement) -> bool:
+        names = _names(el)
+        if not names:
+            return False
+        verdict = self.verdicts.get(names)
+        if verdict is None:
+            hints = _words_of(names)
+            verdict = self.verdicts[names] = bool(hints) and _unlikely(hints)
+        return verdict
 
     def add(self, text: str, in_link: bool) -> None:
         self.parts.append(text)
@@ -155,7 +171,7 @@ class _Walker:
     def flush(self, owner: HtmlElement) -> None:
         if not self.parts:
             return
-        text = " ".join("".join(self.parts).translate(DROP_CHARS).split())
+        text = " ".join(INVISIBLE_CHARS_RE.sub("", "".join(self.parts)).split())
         if text:
             self.blocks.append(_Block(owner, text, min(self.link_len, len(text)), self.unlikely))
         self.parts.clear()
@@ -163,7 +179,7 @@ class _Walker:
 
     def block(self, el: HtmlElement) -> None:
         outer = self.unlikely
-        if el.tag not in ("body", "html") and _unlikely(el):
+        if el.tag not in ("body", "html") and self.suspect(el):
             self.unlikely = (*outer, el)
         self.inline(el, el, False)
         self.flush(el)
@@ -177,7 +193,7 @@ class _Walker:
             if isinstance(tag, str) and not _skipped(child):
                 if tag == "br":
                     self.flush(owner)
-                elif tag in BLOCK_TAGS or (tag != "a" and _unlikely(child)):
+                elif tag in BLOCK_TAGS or (tag != "a" and self.suspect(child)):
                     self.flush(owner)
                     self.block(child)
                 else:
