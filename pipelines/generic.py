@@ -12,7 +12,7 @@ box labels. The caller's tree is never modified.
 Chosen after measuring (``python bench/extraction.py``) against trafilatura 2.3.1, which is
 not used here: on the 181-page article-extraction-benchmark, body F1 0.974 (P 0.968,
 R 0.980) vs ``trafilatura.extract(html)`` 0.953 (P 0.928, R 0.978); on the Vietnamese site
-fixtures 0.955 vs 0.815; about 3x faster. Falling back to trafilatura when this finds
+fixtures 0.955 vs 0.815; about 2.5x faster. Falling back to trafilatura when this finds
 little scored lower (0.972), so there is no hybrid.
 """
 
