@@ -21,7 +21,8 @@ from charset_normalizer import from_bytes
 logger = logging.getLogger(__name__)
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+# Looked for in the first bytes only, where <meta charset> / http-equiv must be.
+_META_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _SNIFF_BYTES = 4096
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -74,23 +75,36 @@ def declared_charsets(body: bytes, headers: Mapping[Any, Any] | None) -> list[st
 
 def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
     """Decode a page's bytes to NFC text; undecodable bytes become U+FFFD."""
-    text = _decode(body, headers)
+    text, _ = _decode(body, headers)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
 
 
-def _decode(body: bytes, headers: Mapping[Any, Any] | None) -> str:
+def utf8_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> bytes:
+    """The page as NFC UTF-8 bytes (for a parser told "utf-8").
+
+    A clean UTF-8 page that is already NFC is returned as is, without a
+    decode/encode round trip.
+    """
+    text, exact_utf8 = _decode(body, headers)
+    if not unicodedata.is_normalized("NFC", text):
+        return unicodedata.normalize("NFC", text).encode("utf-8")
+    return body if exact_utf8 else text.encode("utf-8")
+
+
+def _decode(body: bytes, headers: Mapping[Any, Any] | None) -> tuple[str, bool]:
+    """(text, whether ``body`` is exactly that text in UTF-8 without a BOM)."""
     for bom, name in _BOMS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(name, errors="replace")
+            return body[len(bom) :].decode(name, errors="replace"), False
     for name in _candidates(body, headers):
         text = _try_decode(body, name)
         if text is not None:
-            return text
+            return text, name == "utf-8" and "\ufffd" not in text
         logger.debug("charset %s does not decode the page", name)
     detected = _detect(body)
-    return body.decode(detected or "utf-8", errors="replace")
+    return body.decode(detected or "utf-8", errors="replace"), False
 
 
 def _try_decode(body: bytes, name: str) -> str | None:

@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from pipelines.bylines import looks_like_byline, split_byline
 from pipelines.captions import normalise_captions
 from pipelines.dates import parse_date, parse_dateline, to_iso
 from pipelines.generic import extract_body
-from pipelines.metadata import extract_metadata, meta_values
+from pipelines.metadata import extract_metadata
 from pipelines.pagekind import (
     REASONS,
     NotAnArticle,
@@ -49,7 +48,6 @@ from pipelines.text import clean_text, fold_diacritics, squash_key
 
 __all__ = ["REASONS", "NotAnArticle", "extract_page", "main"]
 
-TITLE = CSSSelector("title")
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+")
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
@@ -114,8 +112,12 @@ def _build_record(
 
 
 def _headline(tree: HtmlElement, url: str, site: Extracted, meta: Extracted) -> str | None:
-    names = [site_of(url).split(".")[0], *meta_values(tree).get("og:site_name", [])]
-    titles = [el.text_content() for el in TITLE(tree)[:1]]
+    site_names = (
+        el.get("content") or "" for el in tree.iter("meta") if el.get("property") == "og:site_name"
+    )
+    names = [site_of(url).split(".")[0], *site_names]
+    title = next(tree.iter("title"), None)
+    titles = [title.text_content()] if title is not None else []
     for candidate in (site.headline, meta.headline, *titles):
         text = strip_site_suffix(clean_text(candidate), names)
         if text:

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from pipelines.dates import parse_dateline
@@ -23,13 +22,12 @@ from pipelines.text import clean_text, element_text
 
 logger = logging.getLogger(__name__)
 
-JSON_LD = CSSSelector('script[type="application/ld+json"]')
-META = CSSSelector("meta[content]")
-CANONICAL = CSSSelector('link[rel="canonical"][href]')
-ARTICLE_TIME = CSSSelector(
-    "article time[datetime], main time[datetime], [itemprop=articleBody] time[datetime], "
-    "time[itemprop=datePublished]"
-)
+# Each lookup walks one tag name (``tree.iter("meta")``), much cheaper than a CSS
+# scan of the whole tree.
+JSON_LD_TYPE = "application/ld+json"
+"""``<script type=...>`` of JSON-LD blocks."""
+ARTICLE_CONTAINERS = frozenset({"article", "main"})
+"""A ``<time datetime>`` counts only inside one of these (or ``itemprop=articleBody``)."""
 ARTICLE_TYPES = frozenset(
     {
         "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -47,17 +45,18 @@ _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
     """``<meta>`` contents keyed by lower-case ``property`` / ``name`` / ``itemprop``."""
     values: dict[str, list[str]] = {}
-    for el in META(tree):
+    for el in tree.iter("meta"):
         key = el.get("property") or el.get("name") or el.get("itemprop")
-        content = clean_text(el.get("content"))
-        if key and content:
+        content = clean_text(el.get("content")) if key else ""
+        if content:
             values.setdefault(key.strip().lower(), []).append(content)
     return values
 
 
 def json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
     """Every JSON object in the page's JSON-LD blocks (``@graph`` and lists flattened)."""
-    for script in JSON_LD(tree):
+    scripts = (el for el in tree.iter("script") if (el.get("type") or "").strip() == JSON_LD_TYPE)
+    for script in scripts:
         data = _load_json(script.text or "")
         if data is not None:
             yield from _flatten(data)
@@ -147,7 +146,9 @@ def from_meta_tags(tree: HtmlElement) -> Extracted:
     def first(*keys: str) -> str | None:
         return next((meta[key][0] for key in keys if key in meta), None)
 
-    canonical = next((clean_text(el.get("href")) for el in CANONICAL(tree)), None)
+    canonical = next(
+        (clean_text(el.get("href")) for el in tree.iter("link") if _is_canonical(el)), None
+    )
     time_el = article_time(tree)
     time_value = clean_text(time_el.get("datetime")) or None if time_el is not None else None
     return Extracted(
@@ -164,26 +165,34 @@ def from_meta_tags(tree: HtmlElement) -> Extracted:
     )
 
 
+def _is_canonical(link: HtmlElement) -> bool:
+    return "canonical" in (link.get("rel") or "").lower().split() and bool(link.get("href"))
+
+
 def article_time(tree: HtmlElement) -> HtmlElement | None:
     """The first ``<time datetime>`` inside the article, skipping clock widgets."""
-    for el in ARTICLE_TIME(tree):
-        if not any(_CLOCK_HINT.search(_marks(e)) for e in _up_to_article(el)):
+    for el in tree.iter("time"):
+        if el.get("datetime") and _in_article(el):
             return el
     return None
+
+
+def _in_article(el: HtmlElement) -> bool:
+    """Inside ``<article>``/``<main>``/articleBody and not in a clock or date widget."""
+    if el.get("itemprop") == "datePublished":
+        return True
+    for node in (el, *el.iterancestors()):
+        if _CLOCK_HINT.search(_marks(node)):
+            return False
+        if node.tag in ARTICLE_CONTAINERS or node.get("itemprop") == "articleBody":
+            return True
+    return False
 
 
 def _printed_date(el: HtmlElement | None) -> str | None:
     """The visible text of the article's ``<time>``, when it shows a date."""
     text = element_text(el).replace("\n", " ") if el is not None else ""
     return text if text and parse_dateline(text) is not None else None
-
-
-def _up_to_article(el: HtmlElement) -> Iterator[HtmlElement]:
-    yield el
-    for ancestor in el.iterancestors():
-        if ancestor.tag in ("article", "main", "body"):
-            return
-        yield ancestor
 
 
 def _marks(el: HtmlElement) -> str:

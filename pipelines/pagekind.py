@@ -28,7 +28,7 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
 
-from pipelines.decode import decode_html
+from pipelines.decode import utf8_html
 from pipelines.metadata import find_article_ld, meta_values
 from pipelines.text import element_text, squash_key
 
@@ -52,8 +52,6 @@ SOFT_404_PHRASES = tuple(
         "Bài viết không tồn tại", "Page not found", "404 Not Found", "Lỗi 404",
     )
 )  # fmt: skip
-TITLE = CSSSelector("title")
-FIRST_H1 = CSSSelector("h1")
 LINKS = CSSSelector("a[href]")
 LISTING_LINKS = CSSSelector("h3.b-grid__title a, .b-grid__img a")
 LISTING_MIN_LINKS = 8
@@ -93,20 +91,21 @@ def check_url(url: str) -> None:
 
 def parse_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> HtmlElement:
     """Decode (see :mod:`pipelines.decode`) and parse once into an lxml document."""
-    if not body or not body.strip():
+    if not body or body.isspace():
         raise NotAnArticle("empty", "no content")
-    text = decode_html(body, headers)
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+        return lxml.html.document_fromstring(utf8_html(body, headers), parser=parser)
     except (ParserError, ValueError) as error:
         raise NotAnArticle("empty", str(error)) from error
 
 
 def check_soft_404(tree: HtmlElement) -> None:
     """Reject an error page served as 200: its <title> or first <h1> says so."""
-    for el in (*TITLE(tree)[:1], *FIRST_H1(tree)[:1]):
-        key = squash_key(element_text(el))
+    for el in (next(tree.iter("title"), None), next(tree.iter("h1"), None)):
+        if el is None:
+            continue
+        key = squash_key(el.text_content())
         if any(phrase in key for phrase in SOFT_404_PHRASES):
             raise NotAnArticle("soft-404", element_text(el).replace("\n", " "))
 

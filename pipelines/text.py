@@ -16,12 +16,10 @@ from lxml.html import HtmlElement
 
 # Invisible characters removed outright: zero-width space/non-joiner/joiner, word
 # joiner, BOM / zero-width no-break space, soft hyphen, and bidi marks.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c"), None)
-# Every Unicode space separator (U+00A0, U+2000-U+200A, U+202F, U+205F, U+3000...)
-# and the other blank controls become a plain space before collapsing.
-_SPACES = re.compile(r"[^\S\n]+")
-_ALL_SPACE = re.compile(r"\s+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c]")
+# Whitespace is collapsed with str.split(), which splits on every Unicode space
+# (U+00A0, U+2000-U+200A, U+202F, U+3000...) as well as ASCII blanks.
+_NOT_WORD = re.compile(r"[\W_]+")
 
 SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 """Elements whose content is never visible text."""
@@ -45,10 +43,14 @@ def clean_text(text: str | None, *, keep_newlines: bool = False) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    if not text.isascii():
+        if _INVISIBLE.search(text):
+            text = _INVISIBLE.sub("", text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
     if not keep_newlines:
-        return _ALL_SPACE.sub(" ", text).strip()
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+        return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -66,7 +68,7 @@ def _never(el: HtmlElement) -> bool:
 
 def squash_key(text: str) -> str:
     """Comparison key: cleaned, case-folded, punctuation and spaces removed."""
-    return "".join(ch for ch in clean_text(text).casefold() if ch.isalnum())
+    return _NOT_WORD.sub("", clean_text(text).casefold())
 
 
 def paragraphs_of(root: HtmlElement, skip: Callable[[HtmlElement], bool]) -> list[str]:
@@ -115,8 +117,11 @@ class _BlockWalk:
             self.run.append(child.tail or "")
 
     def flush(self, owner: HtmlElement) -> None:
-        text = clean_text("".join(self.run), keep_newlines=True)
+        raw = "".join(self.run)
         self.run.clear()
+        if raw.isspace() or not raw:
+            return
+        text = clean_text(raw, keep_newlines=True)
         if text:
             self.out.append((owner, text))
 

@@ -25,8 +25,10 @@ logger = logging.getLogger(__name__)
 
 NAME = "onecms"
 
-WRAPPER = CSSSelector("div.c-news-detail, div.b-maincontent")
-ENTRY = CSSSelector("article.entry")
+# Page-wide lookups walk one tag (``tree.iter("article")``), which is far cheaper
+# than a whole-tree CSS scan; class selectors run inside the article only.
+ENTRY_TAG, ENTRY_CLASS = "article", "entry"
+WRAPPER_CLASSES = frozenset({"c-news-detail", "b-maincontent"})
 HEADER = CSSSelector("div.sc-longform-header")
 HEADLINE = CSSSelector("h1.sc-longform-header-title, h1.block-sc-title")
 SAPO = CSSSelector("p.sc-longform-header-sapo, .block-sc-sapo")
@@ -34,7 +36,9 @@ AUTHOR = CSSSelector("span.sc-longform-header-author, .block-sc-author")
 DATE = CSSSelector("span.sc-longform-header-date, .block-sc-publish-time")
 LEAD_IMAGE = CSSSelector(".sc-longform-header-media img")
 SOURCE_LINE = CSSSelector(".js-source-copy")
-BREADCRUMB_LINKS = CSSSelector("ol li.breadcrumb-item a")
+BREADCRUMB_TAG = "ol"
+BREADCRUMB_LINKS = CSSSelector("li.breadcrumb-item a")
+"""Inside an ``<ol>``."""
 TAG_LINKS = CSSSelector("div.c-widget-tags.onecms__tags ul li h4 a")
 FIGURES = CSSSelector("figure, table.image, div.image, div.photo-box")
 FIGURE_CAPTION = CSSSelector("figcaption, .image_desc, .caption, .image-caption, .desc")
@@ -69,16 +73,15 @@ class OneCmsLayout:
     name = NAME
 
     def matches(self, tree: HtmlElement, url: str) -> bool:
-        if HEADER(tree):
-            return True
-        return any(ENTRY(wrapper) for wrapper in WRAPPER(tree))
+        return any(HEADER(entry) or _wrapper(entry) is not None for entry in _entries(tree))
 
     def extract(self, tree: HtmlElement, url: str) -> Extracted:
-        entry = _entry(tree)
+        entry, header = _entry_and_header(tree)
         if entry is None:
             return Extracted()
-        header = _first(HEADER(tree))
         scope = header if header is not None else entry
+        wrapper = _wrapper(entry)
+        around = wrapper if wrapper is not None else tree
         blocks = text_blocks(entry, is_not_body)
         byline = _first_text(AUTHOR(scope))
         if blocks and _is_signature(*blocks[-1]):
@@ -88,20 +91,36 @@ class OneCmsLayout:
             headline=_first_text(HEADLINE(scope)),
             sapo=_first_text(SAPO(scope)),
             dateline=_first_text(DATE(scope)),
-            byline=byline or _first_text(SOURCE_LINE(tree)),
+            byline=byline or _first_text(SOURCE_LINE(around)),
             paragraphs=[text for _, text in blocks] or None,
             captions=captions(entry, url) or None,
             category=category(tree),
-            tags=tags(tree) or None,
+            tags=tags(around) or (tags(tree) if wrapper is not None else []) or None,
         )
 
 
-def _entry(tree: HtmlElement) -> HtmlElement | None:
-    entries = ENTRY(tree)
+def _entries(tree: HtmlElement) -> list[HtmlElement]:
+    return [a for a in tree.iter(ENTRY_TAG) if ENTRY_CLASS in (a.get("class") or "").split()]
+
+
+def _entry_and_header(tree: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | None]:
+    """The article entry holding the longform header (else the first in a wrapper)."""
+    entries = _entries(tree)
     for entry in entries:
-        if HEADER(entry):
-            return entry
-    return entries[0] if entries else None
+        header = _first(HEADER(entry))
+        if header is not None:
+            return entry, header
+    wrapped = [entry for entry in entries if _wrapper(entry) is not None]
+    return (wrapped[0] if wrapped else None), None
+
+
+def _wrapper(entry: HtmlElement) -> HtmlElement | None:
+    """The outermost ``div.c-news-detail`` / ``div.b-maincontent`` around the entry."""
+    found = None
+    for ancestor in entry.iterancestors("div"):
+        if WRAPPER_CLASSES.intersection((ancestor.get("class") or "").split()):
+            found = ancestor
+    return found
 
 
 def _first(elements: list[HtmlElement]) -> HtmlElement | None:
@@ -134,18 +153,30 @@ def is_not_body(el: HtmlElement) -> bool:
 
 def _is_related_box(el: HtmlElement) -> bool:
     """A "Tin liên quan" heading, or a box that starts with one, or a list of links only."""
-    first = el.text.strip() if el.text else ""
-    if not first and len(el):
-        first = element_text(el[0]) if isinstance(el[0].tag, str) else ""
-    if squash_key(first.split("\n")[0]) in BOX_TITLES:
+    first = _leading_text(el)
+    if len(first) < 40 and squash_key(first) in BOX_TITLES:
         return True
-    if el.tag not in ("ul", "ol", "p", "div"):
+    if el.tag not in ("ul", "ol", "p", "div") or el.find(".//a[@href]") is None:
         return False
-    if el.find(".//a[@href]") is None:
-        return False
-    text = squash_key(el.text_content())
-    linked = "".join(squash_key(a.text_content()) for a in el.iter("a"))
-    return bool(text) and len(linked) >= 0.9 * len(text)
+    text = _letters(el.text_content())
+    linked = sum(_letters(a.text_content()) for a in el.iter("a"))
+    return text > 0 and linked >= 0.9 * text
+
+
+def _leading_text(el: HtmlElement) -> str:
+    """The first bit of text of an element, looking down its first children."""
+    node = el
+    for _ in range(4):
+        if node.text and not node.text.isspace():
+            return node.text
+        if not len(node) or not isinstance(node[0].tag, str):
+            return ""
+        node = node[0]
+    return ""
+
+
+def _letters(text: str) -> int:
+    return len("".join(text.split()))
 
 
 def _is_signature(el: HtmlElement, text: str) -> bool:
@@ -195,7 +226,7 @@ def _inside_not_body(el: HtmlElement, root: HtmlElement, *, skip_self: bool) -> 
 
 def category(tree: HtmlElement) -> str | None:
     """Breadcrumb item after "home" (or the first item when there is no home link)."""
-    links = BREADCRUMB_LINKS(tree)
+    links = [a for ol in tree.iter(BREADCRUMB_TAG) for a in BREADCRUMB_LINKS(ol)]
     names = [element_text(a) for a in links]
     start = 1 if links and _is_home(links[0], names[0]) else 0
     for name in names[start:]:
