@@ -259,3 +259,26 @@ def test_2017_layout_needs_title_date_and_content() -> None:
     tree = lxml.html.document_fromstring(with_date)
     assert LAYOUT_2017.matches(tree, "https://baonghean.vn/tieu-de-123456.html")
     assert not LAYOUT_2018.matches(tree, "https://baonghean.vn/tieu-de-123456.html")
+
+
+def test_a_caption_outside_any_box_still_leaves_the_body() -> None:
+    page = (
+        '<html><body><h1 id="title">Tiêu đề</h1><div id="date">22/09/2017 17:30</div>'
+        '<div id="content"><p>Đoạn một.</p><p style="text-align:center">'
+        '<img src="https://image.baonghean.vn/w607/Uploaded/2017/a.jpg" /></p>'
+        '<p class="image_desc">Quang cảnh buổi lễ. Ảnh: Thanh Lê</p>'
+        "<table><tr><td><img src='https://image.baonghean.vn/w607/Uploaded/2017/b.jpg'/></td></tr>"
+        '<tr><td class="image_desc">Ảnh thứ hai. Ảnh: Thanh Lê</td></tr></table>'
+        "<p>Đoạn hai.</p></div></body></html>"
+    )
+    found = LAYOUT_2017.extract(
+        lxml.html.document_fromstring(page), "https://baonghean.vn/a-1.html"
+    )
+    assert found.paragraphs == ["Đoạn một.", "Đoạn hai."]
+    assert [(c.text, c.image_url) for c in found.captions or []] == [
+        (
+            "Quang cảnh buổi lễ. Ảnh: Thanh Lê",
+            "https://image.baonghean.vn/w607/Uploaded/2017/a.jpg",
+        ),
+        ("Ảnh thứ hai. Ảnh: Thanh Lê", "https://image.baonghean.vn/w607/Uploaded/2017/b.jpg"),
+    ]

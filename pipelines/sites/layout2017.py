@@ -45,9 +45,14 @@ SAPO = CSSSelector("h2.sapo, div.sapo, p.sapo")
 """Searched in the headline's container only (sidebars print other stories' sapos)."""
 BREADCRUMB_LINKS = CSSSelector("div.breadcrumb a")
 NOT_BODY = CSSSelector("table.rl, iframe, object, embed, form, .qc, .adv")
-CAPTION_BOXES = CSSSelector("table.image, figure")
+CAPTION_BOXES = XPath(
+    ".//table[contains(@class, 'image') or .//td[contains(@class, 'image_desc')]]"
+    " | .//figure | .//*[contains(@class, 'image_desc')]"
+)
+"""Image boxes in page order; an ``.image_desc`` outside any box captions the image before it."""
 CAPTION_TEXT = CSSSelector("td.image_desc, .image_desc, figcaption")
 IMAGES = CSSSelector("img")
+PREVIOUS_IMAGE = XPath("preceding::img[1]")
 
 SHORTCODE_RE = re.compile(r"\[(gg_video|video|youtube)\][^\[\]]*\[/\1\]", re.IGNORECASE)
 """Raw embed shortcodes left in the text: ``[gg_video]1Bx9...[/gg_video]``."""
@@ -137,8 +142,10 @@ def image_url(img: HtmlElement) -> str | None:
 
 
 def first_image_url(box: HtmlElement) -> str | None:
-    """URL of the first image in ``box`` (``box`` itself when it is an ``<img>``)."""
-    for img in [box] if box.tag == "img" else IMAGES(box):
+    """URL of the first image in ``box`` (``box`` itself when it is an ``<img>``); for a
+    caption standing alone, the image just before it."""
+    images = [box] if box.tag == "img" else IMAGES(box) or PREVIOUS_IMAGE(box)
+    for img in images:
         found = image_url(img)
         if found:
             return found
