@@ -8,7 +8,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from tests.sitecorpus import SECTIONS
-from tests.sitepages import ORIGIN, RSS, XML, Page, months
+from tests.sitepages import FEED_ITEMS, ORIGIN, RSS, XML, Page, months
 
 if TYPE_CHECKING:
     from tests.sitegen import Article, Site
@@ -108,6 +108,6 @@ def feeds_and_sitemaps(site: Site) -> Iterator[Page]:
            rss("Báo Nghệ An - Trang chủ", "/", in_feed[:10], "?utm_source=rss&utm_medium=feed"),
            RSS)
     for section in SECTIONS:
-        articles = [a for a in in_feed if a.section is section]
+        articles = [a for a in in_feed if a.section is section][:FEED_ITEMS]
         yield (f"/rss/{section.slug}.rss", f"rss/{section.slug}.rss",
                rss(f"Báo Nghệ An - {section.name}", f"/{section.slug}", articles), RSS)

@@ -9,7 +9,13 @@ site; ``tests/siteserver.py`` rewrites that origin to its own address.
 
 ``generate(root)`` writes the pages, ``routes.json`` (what the server serves) and
 ``truth.json`` (the expected record of every article) and returns a :class:`Site`.
-Run ``python -m tests.sitegen OUTDIR`` to look at the output.
+Run ``python -m tests.sitegen OUTDIR [ARTICLES]`` to look at the output.
+
+By default the site has one article per story of the corpus (36). ``articles=N``
+adds a bulk archive after them (benchmarks use thousands): stories reused with new
+ids, published every few minutes after the last default article, each reachable
+from its section listing (``per_page`` articles a page), the monthly sitemaps and
+the feeds, which keep only their newest items.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import random
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,6 +47,12 @@ PER_LISTING_PAGE = 2
 
 SITEMAP_ONLY, RSS_ONLY, SUB_LISTING_ONLY = 8, 7, 6
 """Story numbers within a section reachable from one source only."""
+BULK = len(SECTIONS[0].stories)
+"""Story numbers from here on are bulk-archive articles, reachable from every source."""
+DEFAULT_ARTICLES = BULK * len(SECTIONS)
+BULK_START = FIRST_PUBLISHED + timedelta(hours=55 * DEFAULT_ARTICLES)
+BULK_STEP = timedelta(minutes=6)
+"""Bulk articles follow the default ones at this pace (100,000 take about 14 months)."""
 
 
 @dataclass
@@ -85,20 +98,24 @@ class Article:
         return self.published.strftime("%d/%m/%Y - %H:%M")
 
     @property
+    def bulk(self) -> bool:
+        return self.number >= BULK
+
+    @property
     def in_sub_section(self) -> bool:
         return self.number in (2, SUB_LISTING_ONLY)
 
     @property
     def in_listing(self) -> bool:
-        return self.number < SUB_LISTING_ONLY
+        return self.number < SUB_LISTING_ONLY or self.bulk
 
     @property
     def in_sitemap(self) -> bool:
-        return self.number < SUB_LISTING_ONLY or self.number == SITEMAP_ONLY
+        return self.number < SUB_LISTING_ONLY or self.number == SITEMAP_ONLY or self.bulk
 
     @property
     def in_feed(self) -> bool:
-        return self.number == RSS_ONLY or (self.in_listing and self.number % 2 == 0)
+        return self.number == RSS_ONLY or (self.in_listing and self.number % 2 == 0) or self.bulk
 
     def truth(self) -> dict[str, Any]:
         """The record extraction should produce for this page (URLs as paths)."""
@@ -143,16 +160,26 @@ class Site:
     articles: list[Article]
     redirects: list[Redirect]
     today: date
+    per_page: int = PER_LISTING_PAGE
+    """Articles on one section listing page."""
+    _newest: list[Article] = field(default_factory=list, repr=False)
 
     def truth(self) -> list[dict[str, Any]]:
         return [article.truth() for article in self.articles]
 
     def section_articles(self, section: SectionText) -> list[Article]:
-        found = [a for a in self.articles if a.section is section]
-        return sorted(found, key=lambda a: a.published, reverse=True)
+        return [a for a in self.newest() if a.section is section]
 
     def newest(self, articles: list[Article] | None = None) -> list[Article]:
-        return sorted(articles or self.articles, key=lambda a: a.published, reverse=True)
+        if articles:
+            return sorted(articles, key=lambda a: a.published, reverse=True)
+        if len(self._newest) != len(self.articles):
+            self._newest = sorted(self.articles, key=lambda a: a.published, reverse=True)
+        return self._newest
+
+    def latest(self, count: int, *, listed: bool = False) -> list[Article]:
+        """The ``count`` newest articles (only those in section listings if ``listed``)."""
+        return list(islice((a for a in self.newest() if a.in_listing or not listed), count))
 
 
 def time_phrase(when: datetime) -> str:
@@ -195,8 +222,11 @@ def _paragraphs(rng: random.Random, section: SectionText, place: str) -> list[st
 def make_article(index: int, section: SectionText, number: int) -> Article:
     rng = random.Random(f"baonghean-fixture-{index}")
     place = PLACES[index % len(PLACES)]
-    headline, lead = (s.replace("{place}", place) for s in section.stories[number])
-    published = FIRST_PUBLISHED + timedelta(hours=55 * index, minutes=rng.randrange(0, 60, 5))
+    headline, lead = (s.replace("{place}", place) for s in section.stories[number % BULK])
+    if number < BULK:
+        published = FIRST_PUBLISHED + timedelta(hours=55 * index, minutes=rng.randrange(0, 60, 5))
+    else:
+        published = BULK_START + BULK_STEP * (index - DEFAULT_ARTICLES)
     when = time_phrase(published).format(d=f"{published.day}/{published.month}")
     byline = BYLINES[index % len(BYLINES)]
     paragraphs = _paragraphs(rng, section, place)
@@ -210,22 +240,30 @@ def make_article(index: int, section: SectionText, number: int) -> Article:
     )
 
 
-def plan(today: date) -> Site:
+def plan(today: date, articles: int = DEFAULT_ARTICLES, per_page: int = PER_LISTING_PAGE
+         ) -> Site:
     """All articles and redirects, before anything is written."""
-    articles: list[Article] = []
-    for number in range(len(SECTIONS[0].stories)):
-        for section in SECTIONS:
-            articles.append(make_article(len(articles), section, number))
-    for article in articles:
-        same = [a for a in articles if a.section is article.section and a is not article]
-        article.related = same[:2]
-    by_section = {a.section.slug: a for a in articles if a.number == 1}
+    if articles < DEFAULT_ARTICLES or per_page < 1:
+        raise ValueError(f"need at least {DEFAULT_ARTICLES} articles and 1 per page")
+    made: list[Article] = []
+    for index in range(articles):
+        number, section = divmod(index, len(SECTIONS))
+        made.append(make_article(index, SECTIONS[section], number))
+    firsts: dict[str, list[Article]] = {}
+    for article in made:
+        first = firsts.setdefault(article.section.slug, [])
+        if len(first) < 3:
+            first.append(article)
+    for article in made:
+        article.related = [a for a in firsts[article.section.slug] if a is not article][:2]
+    by_section = {a.section.slug: a for a in made if a.number == 1}
     redirects = [
         Redirect("/ban-tin-cu-ve-nha-tinh-nghia-post258616.html", by_section["xa-hoi"]),
         Redirect("/tin-cu-giai-viet-da-post258617.html", by_section["the-thao"],
                  query="utm_source=redirect&utm_medium=old-link"),
     ]
-    return Site(root=Path("."), articles=articles, redirects=redirects, today=today)
+    return Site(root=Path("."), articles=made, redirects=redirects, today=today,
+                per_page=per_page)
 
 
 def _write(root: Path, routes: dict[str, Any], route: str, name: str, text: str,
@@ -236,9 +274,10 @@ def _write(root: Path, routes: dict[str, Any], route: str, name: str, text: str,
     routes[route] = {"file": name, "type": content_type}
 
 
-def generate(root: Path, today: date | None = None) -> Site:
+def generate(root: Path, today: date | None = None, articles: int = DEFAULT_ARTICLES,
+             per_page: int = PER_LISTING_PAGE) -> Site:
     """Write the site into ``root`` and return its description."""
-    site = plan(today or date.today())
+    site = plan(today or date.today(), articles, per_page)
     site.root = root
     routes: dict[str, Any] = {}
     for route, name, text, content_type in sitepages.render_all(site):
@@ -254,5 +293,5 @@ def generate(root: Path, today: date | None = None) -> Site:
 
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "fixture-site")
-    made = generate(out)
+    made = generate(out, articles=int(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_ARTICLES)
     print(f"{len(made.articles)} articles written to {out}")

@@ -27,6 +27,9 @@ PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAA
 NOT_FOUND = "/bai-viet-da-go-10999999.html"
 TOPIC_PATH = "/dai-hoi-dang-bo-cac-cap-nhiem-ky-2025-2030-event10012345.html"
 VIDEO_PATH = "/video/toan-canh-le-hoi-den-cuong-10400001.html"
+TOPIC_ITEMS = 20
+FEED_ITEMS = 20
+"""Newest items on the topic page and in a section feed."""
 
 Page = tuple[str, str, str, str]
 """(route, file name, text, content type)."""
@@ -149,7 +152,7 @@ def article_page(site: Site, article: Article) -> str:
             f'<link rel="canonical" href="{url}">\n')
     tags = "".join(f'<li><h4><a href="{ORIGIN}/tag/{slugify(t)}">{escape(t)}</a></h4></li>'
                    for t in article.tags)
-    others = [a for a in site.newest() if a is not article]
+    others = [a for a in site.latest(6) if a is not article]
     return (
         head(f"{article.headline} | Báo Nghệ An điện tử", meta) + header(site.today)
         + '<main class="b-maincontent"><div class="container">\n' + breadcrumbs(article)
@@ -171,7 +174,7 @@ def listing_page(site: Site, title: str, items: list[Article], extra_links: str,
                  next_links: tuple[str, str]) -> str:
     head_next, body_next = next_links
     grid = "".join(grid_item(a, a.path if i % 2 else ORIGIN + a.path) for i, a in enumerate(items))
-    listed = [a for a in site.newest() if a.in_listing]
+    listed = site.latest(5, listed=True)
     return (head(f"{title} | Báo Nghệ An điện tử", head_next) + header(site.today)
             + '<main class="b-maincontent"><div class="container">'
             f'<h1 class="c-cate">{title}</h1>\n'
@@ -189,7 +192,8 @@ def next_markup(style: str, route: str, page: int, pages: int) -> tuple[str, str
     if style == "rel-next":
         return (f'<link rel="next" href="{target}">\n',
                 f'<a class="c-next" rel="next" href="{target}">Trang sau</a>\n')
-    numbers = "".join(f'<li><a href="{route}?page={n}">{n}</a></li>' for n in range(1, pages + 1))
+    shown = range(max(1, page - 2), min(pages, page + 2) + 1)
+    numbers = "".join(f'<li><a href="{route}?page={n}">{n}</a></li>' for n in shown)
     css = "pagination" if style == "pagination" else "b-paging"
     return "", f'<ul class="{css}">{numbers}</ul>\n'
 
@@ -209,7 +213,8 @@ def extras_for(site: Site, section: SectionText) -> str:
 def section_pages(site: Site, index: int, section: SectionText) -> Iterator[Page]:
     route = f"/{section.slug}"
     items = [a for a in site.section_articles(section) if a.in_listing]
-    pages = (len(items) + 1) // 2
+    size = site.per_page
+    pages = (len(items) + size - 1) // size
     feed = (f'<link rel="alternate" type="application/rss+xml" '
             f'href="{ORIGIN}/rss/{section.slug}.rss">\n')
     sub_link = (f'<ul class="c-submenu"><li><a href="{ORIGIN}{route}/{section.sub_slug}">'
@@ -217,7 +222,7 @@ def section_pages(site: Site, index: int, section: SectionText) -> Iterator[Page
     for page in range(1, pages + 1):
         head_next, body_next = next_markup(PAGINATION[index], route, page, pages)
         extra = extras_for(site, section) if page == pages else ""
-        html = listing_page(site, section.name, items[2 * page - 2: 2 * page],
+        html = listing_page(site, section.name, items[size * page - size: size * page],
                             sub_link + extra, (feed + head_next, body_next))
         name = f"{section.slug}/index.html" if page == 1 else f"{section.slug}/page-{page}.html"
         yield (route if page == 1 else f"{route}?page={page}"), name, html, HTML
@@ -227,7 +232,7 @@ def section_pages(site: Site, index: int, section: SectionText) -> Iterator[Page
 
 
 def home_page(site: Site) -> str:
-    featured = [a for a in site.newest() if a.in_listing][:6]
+    featured = site.latest(6, listed=True)
     tracked = featured[-1]
     extra = (
         f'<h3 class="b-grid__title"><a href="{ORIGIN}{tracked.path}?utm_source=facebook&amp;'
@@ -242,7 +247,7 @@ def home_page(site: Site) -> str:
 
 
 def topic_page(site: Site) -> str:
-    items = [a for a in site.newest() if a.section.slug == "thoi-su"]
+    items = [a for a in site.newest() if a.section.slug == "thoi-su"][:TOPIC_ITEMS]
     return listing_page(site, "Đại hội Đảng bộ các cấp", items, "", ("", ""))
 
 
