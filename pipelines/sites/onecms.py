@@ -34,13 +34,12 @@ HEADLINE = CSSSelector("h1.sc-longform-header-title, h1.block-sc-title")
 SAPO = CSSSelector("p.sc-longform-header-sapo, .block-sc-sapo")
 AUTHOR = CSSSelector("span.sc-longform-header-author, .block-sc-author")
 DATE = CSSSelector("span.sc-longform-header-date, .block-sc-publish-time")
-LEAD_IMAGE = CSSSelector(".sc-longform-header-media img")
 SOURCE_LINE = CSSSelector(".js-source-copy")
 BREADCRUMB_TAG = "ol"
 BREADCRUMB_LINKS = CSSSelector("li.breadcrumb-item a")
 """Inside an ``<ol>``."""
 TAG_LINKS = CSSSelector("div.c-widget-tags.onecms__tags ul li h4 a")
-FIGURES = CSSSelector("figure, table.image, div.image, div.photo-box")
+FIGURES = CSSSelector("figure, table.image, div.image, div.photo-box, .sc-longform-header-media")
 FIGURE_CAPTION = CSSSelector("figcaption, .image_desc, .caption, .image-caption, .desc")
 IMAGES = CSSSelector("img")
 
@@ -64,6 +63,8 @@ NOT_BODY_TAGS = frozenset(
 BOX_TITLES = frozenset(
     squash_key(t) for t in ("Tin liên quan", "Bài liên quan", "Tin mới", "Xem thêm", "Đọc thêm")
 )
+CONTAINER_TAGS = frozenset({"div", "section", "aside", "article", "ul", "ol", "table"})
+"""Block elements whose first child (not whole text) may be a box title."""
 RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right|(?:^|\s)(?:text|align)-right(?:\s|$)")
 
 
@@ -152,9 +153,12 @@ def is_not_body(el: HtmlElement) -> bool:
 
 
 def _is_related_box(el: HtmlElement) -> bool:
-    """A "Tin liên quan" heading, or a box that starts with one, or a list of links only."""
-    first = _leading_text(el)
-    if len(first) < 40 and squash_key(first) in BOX_TITLES:
+    """A "Tin liên quan" heading, a box that starts with one, or a list of links only."""
+    if el.tag in CONTAINER_TAGS:
+        heading = el.text if el.text and not el.text.isspace() else _first_child_text(el)
+    else:
+        heading = el.text_content()
+    if len(heading) < 40 and squash_key(heading) in BOX_TITLES:
         return True
     if el.tag not in ("ul", "ol", "p", "div") or el.find(".//a[@href]") is None:
         return False
@@ -163,16 +167,9 @@ def _is_related_box(el: HtmlElement) -> bool:
     return text > 0 and linked >= 0.9 * text
 
 
-def _leading_text(el: HtmlElement) -> str:
-    """The first bit of text of an element, looking down its first children."""
-    node = el
-    for _ in range(4):
-        if node.text and not node.text.isspace():
-            return node.text
-        if not len(node) or not isinstance(node[0].tag, str):
-            return ""
-        node = node[0]
-    return ""
+def _first_child_text(el: HtmlElement) -> str:
+    child = next((c for c in el if isinstance(c.tag, str)), None)
+    return child.text_content() if child is not None else ""
 
 
 def _letters(text: str) -> int:
@@ -202,10 +199,11 @@ def _all_bold(el: HtmlElement, text: str) -> bool:
 
 
 def captions(entry: HtmlElement, base_url: str) -> list[RawCaption]:
-    """Displayed captions of the body's figures (one per figure, first image's URL)."""
+    """Displayed captions of the lead image and the body's figures (one per figure box,
+    with its first image's URL)."""
     found: list[RawCaption] = []
     for figure in FIGURES(entry):
-        if _inside_not_body(figure, entry, skip_self=True):
+        if _in_a_box(figure, entry):
             continue
         caption = _first_text(FIGURE_CAPTION(figure))
         images = IMAGES(figure)
@@ -215,12 +213,13 @@ def captions(entry: HtmlElement, base_url: str) -> list[RawCaption]:
     return found
 
 
-def _inside_not_body(el: HtmlElement, root: HtmlElement, *, skip_self: bool) -> bool:
-    node = el if not skip_self else el.getparent()
-    while node is not None and node is not root:
-        if is_not_body(node):
+def _in_a_box(figure: HtmlElement, entry: HtmlElement) -> bool:
+    """Inside another figure, a related box, an ad... (the header block is fine)."""
+    for node in figure.iterancestors():
+        if node is entry:
+            return False
+        if "sc-longform-header" not in (node.get("class") or "") and is_not_body(node):
             return True
-        node = node.getparent()
     return False
 
 
