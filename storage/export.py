@@ -1,64 +1,81 @@
 """Export the archive as newline-delimited JSON, one article record per line.
 
-The records have exactly the shape extraction produced (``pipelines/record.py``),
-so ``scrapy crawl -O out.jsonl`` and this export agree. Output is streamed:
-memory use does not grow with the size of the archive.
+The records have exactly the shape extraction produced (``pipelines/record.py``;
+JSON Schema in ``storage/schema/record.schema.json``), so ``scrapy crawl -O
+out.jsonl`` and this export agree. Output is streamed: memory use does not grow
+with the size of the archive. A file name ending in ``.gz`` is gzip-compressed.
+``--warc`` writes the raw pages instead, as WARC records (:mod:`storage.warc`).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from storage.archive import RecordFilter, iter_records, iter_versions
-from storage.cli import EXIT_ERROR, db_url, iso_date, make_parser, run_cli
+from storage.cli import db_url, iso_date, make_parser, run_cli
 from storage.db import Database
+from storage.files import replaced_when_done
+from storage.filters import count_articles, count_versions
+from storage.progress import Progress
+from storage.warc import export_warc_file
 
 PROG = "python -m storage.export"
+GZIP_LEVEL = 6
+SCHEMA_PATH = Path(__file__).parent / "schema" / "record.schema.json"
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], stream: IO[bytes]) -> int:
+class BinaryWriter(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+def write_jsonl(
+    records: Iterable[dict[str, Any]], stream: BinaryWriter, progress: Progress | None = None
+) -> int:
     """Write *records* as UTF-8 JSON lines (Unicode unescaped); return how many."""
     count = 0
     for record in records:
         stream.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
         count += 1
+        if progress is not None:
+            progress.advance()
     return count
 
 
-def export(url: str, where: RecordFilter, stream: IO[bytes], *, revisions: bool = False) -> int:
-    """Stream the archive at *url* to *stream*; every version if *revisions*."""
+def export(url: str, where: RecordFilter, stream: BinaryWriter, *, revisions: bool = False) -> int:
+    """Stream the archive at *url* to *stream*; every version if *revisions*.
+
+    Progress shows on stderr when it is a terminal.
+    """
     with Database.open(url, create=False) as db, db.session() as session:
+        total = (count_versions if revisions else count_articles)(session, where)
         records = iter_versions(session, where) if revisions else iter_records(session, where)
-        return write_jsonl(records, stream)
+        with Progress("export", total) as progress:
+            return write_jsonl(records, stream, progress)
 
 
 def export_to_file(url: str, where: RecordFilter, path: Path, *, revisions: bool = False) -> int:
-    """Like :func:`export`, into *path*, replaced only once the export is complete."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            count = export(url, where, stream, revisions=revisions)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    return count
+    """Like :func:`export`, into *path* (gzipped if it ends in ``.gz``), replaced once complete."""
+    with replaced_when_done(path) as raw:
+        if path.suffix != ".gz":
+            return export(url, where, raw, revisions=revisions)
+        with gzip.GzipFile(
+            filename=path.name[: -len(".gz")], mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL
+        ) as stream:
+            return export(url, where, stream, revisions=revisions)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = make_parser(
         PROG,
-        "Write the archived articles as JSON lines (one record per article), oldest first.",
-        f"{PROG} --db sqlite:///archive.db --since 2024-05-01 --until 2024-05-31 -o may.jsonl",
+        "Write the archived articles as JSON lines (one record per article), oldest first;\n"
+        "or, with --warc, their raw pages as WARC response records.",
+        f"{PROG} --db sqlite:///archive.db --since 2024-05-01 --until 2024-05-31 -o may.jsonl.gz",
     )
     parser.add_argument(
         "--since", type=iso_date, metavar="YYYY-MM-DD", help="published on or after (Vietnam date)"
@@ -67,11 +84,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--until", type=iso_date, metavar="YYYY-MM-DD", help="published on or before (Vietnam date)"
     )
     parser.add_argument(
+        "--section", metavar="NAME", help='only this section ("Thời sự", "thoi su", "thoi-su")'
+    )
+    parser.add_argument(
+        "--author", metavar="NAME", help='only articles by this author ("Thanh Lê", "thanh le")'
+    )
+    parser.add_argument("--site", metavar="HOST", help="only this site (baonghean.vn)")
+    parser.add_argument(
         "--revisions",
         action="store_true",
         help="every stored version of each article, each line with a 'version' field",
     )
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE (.gz: compressed)"
+    )
+    output.add_argument(
+        "--warc",
+        type=Path,
+        metavar="FILE",
+        help="write the raw pages to FILE as WARC records (FILE.warc.gz: compressed)",
+    )
     return parser
 
 
@@ -80,22 +113,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.since and args.until and args.since > args.until:
         parser.error(f"--since {args.since} is after --until {args.until}")
-    where = RecordFilter(since=args.since, until=args.until)
+    where = RecordFilter(
+        since=args.since,
+        until=args.until,
+        site=args.site,
+        section=args.section,
+        author=args.author,
+    )
     url = db_url(args)
 
     def command() -> int:
-        if args.output is not None:
+        if args.warc is not None:
+            export_warc_file(url, where, args.warc, revisions=args.revisions)
+        elif args.output is not None:
             export_to_file(url, where, args.output, revisions=args.revisions)
-            return 0
-        sys.stdout.flush()
-        try:
+        else:
+            sys.stdout.flush()
             export(url, where, sys.stdout.buffer, revisions=args.revisions)
             sys.stdout.buffer.flush()
-        except BrokenPipeError:
-            # The reader went away (``| head``): stop quietly, without a traceback at exit.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            return EXIT_ERROR
         return 0
 
     return run_cli(PROG, command)
