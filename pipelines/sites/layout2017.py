@@ -215,7 +215,7 @@ class Layout2017:
         headlines = HEADLINE(tree)
         container = headlines[0].getparent() if headlines else None
         found = Extracted(
-            headline=first_text(HEADLINE, tree),
+            headline=element_text(headlines[0]) or None if headlines else None,
             sapo=first_text(SAPO_BY_ID, tree) or _sapo_near(container),
             dateline=first_text(DATELINE, tree),
             category=section_name(BREADCRUMB_LINKS, tree),
