@@ -9,8 +9,6 @@ checked field by field in ``tests/test_extract_pages.py``.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -284,32 +282,3 @@ def test_a_caption_outside_any_box_still_leaves_the_body() -> None:
         ),
         ("Ảnh thứ hai. Ảnh: Thanh Lê", "https://image.baonghean.vn/w607/Uploaded/2017/b.jpg"),
     ]
-
-
-def _fastest(run: Callable[[], object], repeats: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def _timings(case: PageCase) -> tuple[float, float]:
-    """(bare parse, matches + extract) for one page, best of several runs each."""
-    body, url, layout = case.body, case.meta["url"], LAYOUTS[case.layout]
-    tree = lxml.html.document_fromstring(body)
-    parse = _fastest(lambda: lxml.html.document_fromstring(body))
-    rules = _fastest(lambda: (layout.matches(tree, url), layout.extract(tree, url)))
-    return parse, rules
-
-
-def test_site_rules_cost_less_than_two_and_a_half_parses() -> None:
-    """Recognising and extracting a page stays within 2.5x of bare lxml parsing.
-
-    Rounds alternate between the two sides so that machine load hits both alike.
-    """
-    rounds = [_timings(case) for _ in range(3) for case in CASES]
-    parse_total = sum(parse for parse, _ in rounds)
-    rules_total = sum(rules for _, rules in rounds)
-    assert rules_total <= 2.5 * parse_total, f"{rules_total / parse_total:.2f}x bare parsing"
