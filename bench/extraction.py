@@ -48,7 +48,9 @@ import trafilatura  # noqa: E402
 
 from pipelines.generic import extract_body  # noqa: E402
 
-DEFAULT_DATASET = Path("/work/shared/benchmarks/article-extraction-benchmark")
+DEFAULT_DATASET = (
+    Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "article-extraction-benchmark"
+)
 FIXTURE_GLOB = "tests/fixtures/pages/*/*/input.html"
 TOKEN_RE = re.compile(r"\w+")
 SHINGLE = 4

@@ -13,7 +13,9 @@ from lxml import etree
 from bench.extraction import match, scores
 from pipelines.generic import extract_body
 
-DATASET = Path("/work/shared/benchmarks/article-extraction-benchmark")
+DATASET = (
+    Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "article-extraction-benchmark"
+)
 needs_dataset = pytest.mark.skipif(
     not DATASET.is_dir(), reason=f"article-extraction-benchmark not present at {DATASET}"
 )
