@@ -217,6 +217,8 @@ class CrawlRun(Base):
     articles_new: Mapped[int] = mapped_column(default=0)
     articles_updated: Mapped[int] = mapped_column(default=0)
     articles_unchanged: Mapped[int] = mapped_column(default=0)
+    skipped_known: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Discovered articles not fetched because the archive already holds them, unchanged."""
     dropped: Mapped[dict[str, int]] = mapped_column(default=dict)
     """Dropped pages by reason ("listing": 2)."""
     errors: Mapped[dict[str, int]] = mapped_column(default=dict)
