@@ -43,7 +43,11 @@ class ExtractionPipeline:
         except NotAnArticle as error:
             self.stats.inc_value(DROPPED_STAT.format(reason=error.reason))
             logger.info("dropped %s: %s", item.url, error)
-            raise DropItem(f"not an article ({error.reason}): {item.url}") from error
+            # Our INFO line above is the record of it; Scrapy's own "Dropped" line
+            # (WARNING by default) would repeat it for every routine non-article.
+            raise DropItem(
+                f"not an article ({error.reason}): {item.url}", log_level="DEBUG"
+            ) from error
         record["url"] = item.url
         record["fetched_at"] = item.fetched_at.astimezone(UTC).isoformat(timespec="seconds")
         self.stats.inc_value(EXTRACTED_STAT.format(extractor=record["extractor"]))

@@ -4,7 +4,7 @@ A record needs a headline and a body, a ``published_at`` no more than a day
 after it was fetched, and every field of :class:`pipelines.record.ArticleRecord`
 with the declared type (ISO strings for dates). A dropped record counts under
 ``archive/dropped/invalid-<field>`` (``archive/dropped/date-in-future`` for a date
-in the future).
+in the future) and is logged once as a warning.
 """
 
 from __future__ import annotations
@@ -95,5 +95,5 @@ class ValidationPipeline:
         if reason is None:
             return item
         self.stats.inc_value(f"archive/dropped/{reason}")
-        logger.info("dropped %s: %s", item.url, reason)
-        raise DropItem(f"invalid record ({reason}): {item.url}")
+        logger.warning("dropped %s: %s", item.url, reason)
+        raise DropItem(f"invalid record ({reason}): {item.url}", log_level="DEBUG")

@@ -61,8 +61,12 @@ def test_not_an_article_is_dropped_counted_and_logged(
 ) -> None:
     pipeline = ExtractionPipeline.from_crawler(crawler)
     page = fetched("special/video-page")
-    with caplog.at_level(logging.INFO, logger="pipelines.extraction"), pytest.raises(DropItem):
+    with (
+        caplog.at_level(logging.INFO, logger="pipelines.extraction"),
+        pytest.raises(DropItem) as dropped,
+    ):
         pipeline.process_item(page)
+    assert dropped.value.log_level == "DEBUG"  # our INFO line is the one line per drop
     assert crawler.stats.get_value("archive/dropped/video") == 1
     assert page.record is None
     lines = [r.getMessage() for r in caplog.records if r.name == "pipelines.extraction"]
