@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.filters import RecordFilter as RecordFilter
@@ -193,6 +193,11 @@ def known_articles(session: Session, urls: Iterable[str]) -> dict[str, KnownArti
             if article.canonical_url in chunk:
                 known[article.canonical_url] = entry
     return known
+
+
+def newest_published_date(session: Session) -> date | None:
+    """The Vietnam local publication date of the archive's newest article (None if empty)."""
+    return session.scalar(select(func.max(Article.published_date)))
 
 
 def _known(article: Article) -> KnownArticle:
