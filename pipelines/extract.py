@@ -118,21 +118,23 @@ def _headline(tree: HtmlElement, url: str, site: Extracted, meta: Extracted) -> 
     names = [site_of(url).split(".")[0], *site_names]
     title = next(tree.iter("title"), None)
     titles = [title.text_content()] if title is not None else []
-    for candidate in (site.headline, meta.headline, *titles):
-        text = strip_site_suffix(clean_text(candidate), names)
-        if text:
+    if headline := clean_text(site.headline):
+        return headline  # a layout reads the page's own heading: no site name to strip
+    for candidate in (meta.headline, *titles):
+        if text := strip_site_suffix(clean_text(candidate), names):
             return text
     return None
 
 
 def strip_site_suffix(title: str, site_names: list[str]) -> str:
-    """ "Tiêu đề - Báo Nghệ An" -> "Tiêu đề" (only when the last part names the site)."""
+    """ "Tiêu đề - Báo Nghệ An" -> "Tiêu đề" (only when the last part names the site:
+    the host's name "baonghean", or ``og:site_name``, compared without diacritics)."""
     parts = TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
+    if len(parts) < 2 or len(parts[-1].split()) > 6:
         return title
     last = fold_diacritics(parts[-1]).replace(" ", "")
-    names = {fold_diacritics(n).replace(" ", "") for n in site_names if n}
-    if last in names or any(n and n in last for n in names) or last.startswith(("bao", "tapchi")):
+    names = {fold_diacritics(n).replace(" ", "") for n in site_names}
+    if any(name and name in last for name in names):
         return title[: title.rfind(parts[-1])].rstrip(" -|–—:")
     return title
 
@@ -177,11 +179,14 @@ def _published(dateline: str | None, site: Extracted, meta: Extracted) -> dateti
 
 
 def _canonical(url: str, declared: str | None) -> str:
-    if declared:
-        absolute = urljoin(url, clean_text(declared))
-        if site_of(absolute) == site_of(url) and absolute.startswith(("http://", "https://")):
-            return clean_url(absolute)
-    return url
+    """The declared canonical URL when it is on the same site and names the same
+    article (some sites point every page's canonical at the home page)."""
+    if not declared:
+        return url
+    absolute = urljoin(url, clean_text(declared))
+    same_site = site_of(absolute) == site_of(url) and absolute.startswith(("http://", "https://"))
+    same_article = article_id(url) in (None, article_id(absolute))
+    return clean_url(absolute) if same_site and same_article else url
 
 
 def _tags(values: list[str] | None) -> list[str]:
