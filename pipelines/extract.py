@@ -84,31 +84,36 @@ def _build_record(
         paragraphs = [c["caption"] for c in captions]  # a photo story told in captions
     if not paragraphs:
         raise NotAnArticle("no-body", "no body text found")
-    byline = clean_text(byline) or None
+    record = _dates_and_people(site, meta, clean_text(byline) or None)
+    record.update(
+        url=url,
+        canonical_url=_canonical(url, site.canonical_url or meta.canonical_url),
+        site=site_of(url),
+        article_id=article_id(url),
+        headline=headline,
+        sapo=sapo,
+        body="\n\n".join(paragraphs),
+        captions=captions,
+        category=clean_text(site.category or meta.category) or None,
+        tags=_tags(site.tags or meta.tags),
+        language=_language(site.language or meta.language, paragraphs),
+        extractor=extractor,
+        fetched_at=None,
+    )
+    return {name: record[name] for name in RECORD_FIELDS}
+
+
+def _dates_and_people(site: Extracted, meta: Extracted, byline: str | None) -> dict[str, Any]:
     dateline = clean_text(site.dateline or meta.dateline) or None
     authors, source = split_byline(byline)
-    record: dict[str, Any] = {
-        "url": url,
-        "canonical_url": _canonical(url, site.canonical_url or meta.canonical_url),
-        "site": site_of(url),
-        "article_id": article_id(url),
-        "headline": headline,
-        "sapo": sapo,
+    return {
         "dateline": dateline,
         "published_at": to_iso(_published(dateline, site, meta)),
         "updated_at": to_iso(parse_date(site.updated) or parse_date(meta.updated)),
         "byline": byline,
         "authors": authors,
         "source": source,
-        "body": "\n\n".join(paragraphs),
-        "captions": captions,
-        "category": clean_text(site.category or meta.category) or None,
-        "tags": _tags(site.tags or meta.tags),
-        "language": _language(site.language or meta.language, paragraphs),
-        "extractor": extractor,
-        "fetched_at": None,
     }
-    return {name: record[name] for name in RECORD_FIELDS}
 
 
 def _headline(tree: HtmlElement, url: str, site: Extracted, meta: Extracted) -> str | None:
