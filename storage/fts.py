@@ -56,7 +56,7 @@ def _values(prefix: str) -> str:
 _COLUMNS = ", ".join(FTS_COLUMNS)
 _CREATE_TABLE = (
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({_COLUMNS}, "
-    f"content=\"articles\", content_rowid=\"id\", tokenize='{TOKENIZER}')"
+    f'content="articles", content_rowid="id", tokenize=\'{TOKENIZER}\')'
 )
 _INDEX_NEW = f"INSERT INTO {FTS_TABLE}(rowid, {_COLUMNS}) VALUES (new.id, {_values('new')});"
 _UNINDEX_OLD = (
@@ -127,12 +127,12 @@ def match_expression(query: str) -> str:
     parts: list[str] = []
     for match in _QUERY_PARTS.finditer(query):
         phrase, word = match.group(1), match.group(2)
-        raw = phrase if phrase is not None else word
+        raw = phrase if phrase is not None else word.replace('"', " ")  # an unmatched quote
         prefix = phrase is None and raw.endswith("*")
-        key = fold(raw.rstrip("*") if prefix else raw)
+        key = " ".join(fold(raw.rstrip("*") if prefix else raw).split())
         if not any(ch.isalnum() for ch in key):
             continue
-        quoted = '"' + key.replace('"', '""') + '"'
+        quoted = f'"{key}"'
         parts.append(quoted + "*" if prefix else quoted)
     if not parts:
         raise ValueError(f"nothing to search for in {query!r}")
