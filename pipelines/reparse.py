@@ -1,0 +1,196 @@
+"""Re-extract every archived raw page with the current extractor.
+
+Nothing is fetched: the pages stored in the archive are parsed again, and an
+article whose extraction changed gets a new version (its previous one kept as
+a revision with reason ``reparse``). Articles whose page now fails extraction
+are left as they are and counted as failed, by reason.
+
+Run as a command: ``python -m pipelines.reparse --db URL [--since YYYY-MM-DD]``.
+Library use: :func:`reparse` takes the extract function, so a changed
+extractor can be tried on an archive (``dry_run`` reports without writing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+
+from pipelines.extract import NotAnArticle, extract_page
+from storage.archive import ArticleVersion, prepare_article
+from storage.cli import db_url, iso_date, make_parser, run_cli
+from storage.db import Database
+from storage.filters import RecordFilter, count_articles
+from storage.pages import ArchivedPage, CanonicalConflict, pages_after, revise_article
+from storage.progress import Progress
+
+logger = logging.getLogger(__name__)
+
+PROG = "python -m pipelines.reparse"
+REASON = "reparse"
+ExtractFunction = Callable[[bytes, str, Mapping[str, str]], dict[str, Any]]
+"""``extract_page``'s signature: (body, url, headers) -> record."""
+
+
+@dataclass(frozen=True)
+class ReparseOptions:
+    where: RecordFilter = field(default_factory=RecordFilter)
+    limit: int | None = None
+    """Stop after this many pages (lowest article ids first)."""
+    batch_size: int = 100
+    """Pages read, extracted and written per transaction."""
+    dry_run: bool = False
+    """Count what would change, write nothing."""
+
+
+@dataclass
+class ReparseSummary:
+    pages: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: Counter[str] = field(default_factory=Counter)
+    """Failed pages by reason ("listing", "no-body", "error", ...)."""
+
+    def line(self, *, dry_run: bool = False) -> str:
+        changed = "would change" if dry_run else "changed"
+        text = (
+            f"reparse: {self.pages:,} pages, {self.changed:,} {changed}, "
+            f"{self.unchanged:,} unchanged, {sum(self.failed.values()):,} failed"
+        )
+        if self.failed:
+            reasons = ", ".join(f"{reason} {n:,}" for reason, n in sorted(self.failed.items()))
+            text += f" ({reasons})"
+        return text
+
+
+def reextract(item: ArchivedPage, extract: ExtractFunction) -> ArticleVersion:
+    """The version *extract* makes of an archived page, as the crawl would have stored it."""
+    page = item.page
+    record = extract(page.body, page.final_url, page.headers)
+    record["url"] = page.url
+    record["fetched_at"] = page.fetched_at.astimezone(UTC).isoformat(timespec="seconds")
+    return prepare_article(record, reason=REASON)
+
+
+def _try_reextract(
+    item: ArchivedPage, extract: ExtractFunction, summary: ReparseSummary
+) -> ArticleVersion | None:
+    try:
+        return reextract(item, extract)
+    except NotAnArticle as error:
+        summary.failed[error.reason] += 1
+        logger.info("%s is no longer an article: %s", item.canonical_url, error)
+    except ValueError as error:
+        summary.failed["invalid-record"] += 1
+        logger.warning("%s: invalid record: %s", item.canonical_url, error)
+    except Exception as error:  # one page's extraction bug must not end a whole re-parse
+        summary.failed["error"] += 1
+        logger.warning("%s: extraction failed: %r", item.canonical_url, error)
+    return None
+
+
+def _store(
+    db: Database, changed: list[tuple[int, ArticleVersion]], summary: ReparseSummary
+) -> None:
+    with db.session() as session, session.begin():
+        for article_id, version in changed:
+            try:
+                outcome = revise_article(session, article_id, version)
+            except CanonicalConflict as error:
+                summary.failed["canonical-conflict"] += 1
+                logger.warning("%s", error)
+                continue
+            if outcome == "updated":
+                summary.changed += 1
+            else:
+                summary.unchanged += 1
+
+
+def reparse(
+    db: Database,
+    extract: ExtractFunction = extract_page,
+    options: ReparseOptions | None = None,
+    progress: Progress | None = None,
+) -> ReparseSummary:
+    """Re-extract the selected archived pages with *extract*; see the module docstring."""
+    options = options or ReparseOptions()
+    summary = ReparseSummary()
+    after = 0
+    while options.limit is None or summary.pages < options.limit:
+        size = options.batch_size
+        if options.limit is not None:
+            size = min(size, options.limit - summary.pages)
+        with db.session() as session:
+            batch = pages_after(session, options.where, after, size)
+        if not batch:
+            break
+        changed: list[tuple[int, ArticleVersion]] = []
+        for item in batch:
+            version = _try_reextract(item, extract, summary)
+            if version is None:
+                pass
+            elif version.content_hash == item.content_hash:
+                summary.unchanged += 1
+            elif options.dry_run:
+                summary.changed += 1
+            else:
+                changed.append((item.article_id, version))
+        if changed:
+            _store(db, changed, summary)
+        summary.pages += len(batch)
+        after = batch[-1].article_id
+        if progress is not None:
+            progress.advance(len(batch))
+    return summary
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = make_parser(
+        PROG,
+        "Re-extract the archived raw pages with the current extractor (nothing is fetched)\n"
+        "and store changed extractions as new versions (revision reason 'reparse').",
+        f"{PROG} --db sqlite:///archive.db --since 2024-01-01 --dry-run",
+    )
+    parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="published on/after")
+    parser.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="published on/before")
+    parser.add_argument("--site", metavar="HOST", help="only this site (baonghean.vn)")
+    parser.add_argument("--section", metavar="NAME", help='only this section ("Thời sự")')
+    parser.add_argument("--limit", type=int, metavar="N", help="stop after N pages")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="count what would change, write nothing"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.since and args.until and args.since > args.until:
+        parser.error(f"--since {args.since} is after --until {args.until}")
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    where = RecordFilter(since=args.since, until=args.until, site=args.site, section=args.section)
+    options = ReparseOptions(where=where, limit=args.limit, dry_run=args.dry_run)
+    url = db_url(args)
+
+    def command() -> int:
+        with Database.open(url, create=False) as db:
+            with db.session() as session:
+                total = count_articles(session, where)
+            if args.limit is not None:
+                total = min(total, args.limit)
+            with Progress("reparse", total) as progress:
+                summary = reparse(db, extract_page, options, progress)
+        print(summary.line(dry_run=args.dry_run))
+        return 0
+
+    return run_cli(PROG, command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
