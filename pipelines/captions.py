@@ -29,6 +29,10 @@ _CREDIT_BARE = re.compile(
     r"(?P<credit>[A-ZÀ-Ỹ][^\s():.]*(?:\s+[A-ZÀ-Ỹ][^\s():.]*){0,4})\s*\)?\s*\.?\s*$",
     re.IGNORECASE,
 )
+_CREDIT_TAIL = 120
+"""A credit and its label fit in a caption's last characters (``^`` in the patterns
+still means the caption's real start when a search begins later)."""
+_CREDIT_HINTS = ("ảnh", "video", "clip", "nguồn", "đồ")
 _PLACEHOLDER = re.compile(
     r"^data:|blank\.(?:gif|png)|spacer\.gif|pixel\.gif|1x1\.|placeholder|lazy[-_.]?load|"
     r"loading\.(?:gif|svg)|transparent\.(?:gif|png)|no-?image",
@@ -40,17 +44,31 @@ LAZY_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "d
 def parse_credit(caption: str | None) -> str | None:
     """The credit at the end of a caption ("Thanh Lê" from "... Ảnh: Thanh Lê"), or None."""
     text = clean_text(caption)
-    if not text:
-        return None
-    match = _CREDIT_COLON.search(text) or _bare_credit(text)
-    if match is None:
-        return None
-    credit = match.group("credit").strip(" .,;-–—")
-    return credit or None
+    match = _find_credit(text) if text else None
+    return _credit_of(match) if match is not None else None
 
 
-def _bare_credit(text: str) -> re.Match[str] | None:
-    match = _CREDIT_BARE.search(text)
+def _credit_of(match: re.Match[str]) -> str | None:
+    return match.group("credit").strip(" .,;-–—") or None
+
+
+def _find_credit(text: str) -> re.Match[str] | None:
+    """The credit at the end of a cleaned caption; searches start just before the credit
+    labels ("Ảnh", "Video"...) found in its final characters, the last label first."""
+    tail = max(0, len(text) - _CREDIT_TAIL)
+    lowered = text.lower()
+    found = [at for at in (lowered.rfind(word, tail) for word in _CREDIT_HINTS) if at >= 0]
+    if not found:
+        return None
+    for start in sorted({max(0, at - 3) for at in found}, reverse=True):
+        match = _CREDIT_COLON.search(text, start) or _bare_credit(text, start)
+        if match is not None:
+            return match
+    return None
+
+
+def _bare_credit(text: str, start: int) -> re.Match[str] | None:
+    match = _CREDIT_BARE.search(text, start)
     if match is None:
         return None
     # re.IGNORECASE lets the name class match lower case too; require real capitals.
@@ -85,18 +103,20 @@ def normalise_captions(raw: list[RawCaption] | None, base_url: str) -> list[Capt
         if not text:
             continue
         url = urljoin(base_url, item.image_url) if item.image_url else None
-        key = _dedup_key(text)
+        key, credit = _key_and_credit(text)
         previous = kept.get(key)
         if previous is None:
-            kept[key] = Caption(caption=text, image_url=url, credit=parse_credit(text))
+            kept[key] = Caption(caption=text, image_url=url, credit=credit)
             continue
         if len(text) > len(previous["caption"]):
-            previous["caption"], previous["credit"] = text, parse_credit(text)
+            previous["caption"], previous["credit"] = text, credit
         previous["image_url"] = previous["image_url"] or url
     return list(kept.values())
 
 
-def _dedup_key(text: str) -> str:
-    credit = _CREDIT_COLON.search(text) or _bare_credit(text)
-    core = text[: credit.start()] if credit is not None and credit.start() > 0 else text
-    return squash_key(core) or squash_key(text)
+def _key_and_credit(text: str) -> tuple[str, str | None]:
+    """(comparison key of the caption without its credit, the credit)."""
+    match = _find_credit(text)
+    if match is None:
+        return squash_key(text), None
+    return squash_key(text[: match.start()]) or squash_key(text), _credit_of(match)

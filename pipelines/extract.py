@@ -164,11 +164,20 @@ def _final_signature(paragraph: str) -> bool:
 
 def _without_repeats(paragraphs: list[str], headline: str, sapo: str | None) -> list[str]:
     """Drop leading paragraphs that repeat the headline or the sapo."""
-    repeats = {squash_key(headline), squash_key(sapo or "")} - {""}
+    references = [text for text in (headline, sapo) if text]
     start = 0
-    while start < len(paragraphs) and squash_key(paragraphs[start]) in repeats:
+    while start < len(paragraphs) and any(
+        _same_text(paragraphs[start], text) for text in references
+    ):
         start += 1
     return [p for p in paragraphs[start:] if p]
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal but for case, spaces and punctuation (lengths checked first: it is cheap)."""
+    if abs(len(a) - len(b)) > max(10, len(b) // 5):
+        return False
+    return squash_key(a) == squash_key(b)
 
 
 def _published(dateline: str | None, site: Extracted, meta: Extracted) -> datetime | date | None:

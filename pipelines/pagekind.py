@@ -24,8 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
-from lxml.cssselect import CSSSelector
-from lxml.etree import ParserError
+from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement
 
 from pipelines.decode import utf8_html
@@ -52,8 +51,11 @@ SOFT_404_PHRASES = tuple(
         "Bài viết không tồn tại", "Page not found", "404 Not Found", "Lỗi 404",
     )
 )  # fmt: skip
-LINKS = CSSSelector("a[href]")
-LISTING_LINKS = CSSSelector("h3.b-grid__title a, .b-grid__img a")
+LINK_TARGETS = XPath("//a/@href")
+LISTING_LINK_COUNT = XPath(
+    "count(//h3[contains(concat(' ', normalize-space(@class), ' '), ' b-grid__title ')]//a)"
+)
+"""Story links of a OneCMS listing (``h3.b-grid__title a``), counted without leaving C."""
 LISTING_MIN_LINKS = 8
 
 
@@ -112,19 +114,18 @@ def check_soft_404(tree: HtmlElement) -> None:
 
 def looks_like_listing(tree: HtmlElement, url: str) -> bool:
     """A page of story links: listing selectors, or many article links on a URL without an id."""
-    if len(LISTING_LINKS(tree)) >= LISTING_MIN_LINKS:
+    if LISTING_LINK_COUNT(tree) >= LISTING_MIN_LINKS:
         return True
-    if find_article_ld(tree) is not None or article_id(url) is not None:
+    if article_id(url) is not None:
         return False
     if meta_values(tree).get("og:type", [""])[0].lower() == "article":
         return False
+    if find_article_ld(tree) is not None:
+        return False
     host = urlsplit(url).hostname
-    targets = {
-        urljoin(url, a.get("href", ""))
-        for a in LINKS(tree)
-        if ARTICLE_ID.search(urlsplit(urljoin(url, a.get("href", ""))).path)
-    }
-    return len({t for t in targets if urlsplit(t).hostname == host}) >= LISTING_MIN_LINKS
+    targets = {urljoin(url, str(href)) for href in LINK_TARGETS(tree)}
+    stories = {t for t in targets if ARTICLE_ID.search(urlsplit(t).path)}
+    return len({t for t in stories if urlsplit(t).hostname == host}) >= LISTING_MIN_LINKS
 
 
 def article_id(url: str) -> str | None:

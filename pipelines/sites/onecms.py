@@ -63,8 +63,11 @@ NOT_BODY_TAGS = frozenset(
 BOX_TITLES = frozenset(
     squash_key(t) for t in ("Tin liên quan", "Bài liên quan", "Tin mới", "Xem thêm", "Đọc thêm")
 )
-CONTAINER_TAGS = frozenset({"div", "section", "aside", "article", "ul", "ol", "table"})
-"""Block elements whose first child (not whole text) may be a box title."""
+HEADING_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th"})
+"""Blocks whose whole text may be a box title; other blocks are containers, whose title
+would be their first child."""
+LINK_LIST_TAGS = frozenset({"ul", "ol", "p"})
+"""Blocks dropped when (almost) all their text is links (related-story lists)."""
 RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right|(?:^|\s)(?:text|align)-right(?:\s|$)")
 
 
@@ -154,13 +157,15 @@ def is_not_body(el: HtmlElement) -> bool:
 
 def _is_related_box(el: HtmlElement) -> bool:
     """A "Tin liên quan" heading, a box that starts with one, or a list of links only."""
-    if el.tag in CONTAINER_TAGS:
-        heading = el.text if el.text and not el.text.isspace() else _first_child_text(el)
-    else:
+    if el.tag in HEADING_TAGS:
         heading = el.text_content()
+    elif el.text and not el.text.isspace():
+        heading = el.text
+    else:
+        heading = _first_child_text(el)
     if len(heading) < 40 and squash_key(heading) in BOX_TITLES:
         return True
-    if el.tag not in ("ul", "ol", "p", "div") or el.find(".//a[@href]") is None:
+    if el.tag not in LINK_LIST_TAGS or el.find(".//a[@href]") is None:
         return False
     text = _letters(el.text_content())
     linked = sum(_letters(a.text_content()) for a in el.iter("a"))
@@ -168,8 +173,9 @@ def _is_related_box(el: HtmlElement) -> bool:
 
 
 def _first_child_text(el: HtmlElement) -> str:
+    """Text of a container's first child, when that child is small enough to be a title."""
     child = next((c for c in el if isinstance(c.tag, str)), None)
-    return child.text_content() if child is not None else ""
+    return child.text_content() if child is not None and len(child) <= 2 else ""
 
 
 def _letters(text: str) -> int:
