@@ -55,7 +55,9 @@ NOT_BODY_CLASS_PATTERN = re.compile(
     r"(?:^|[\s_-])(?:ads?|advert\w*|banner|share|social|comments?|related|zalo|fb)(?:[\s_-]|$)",
     re.IGNORECASE,
 )
-NOT_BODY_IDS = re.compile(r"url-copy|comment|adv?s?\b|banner", re.IGNORECASE)
+NOT_BODY_IDS = re.compile(
+    r"url-copy|comment|banner|(?:^|[-_])(?:ads?|adv|advert\w*)(?:[-_\d]|$)", re.IGNORECASE
+)
 NOT_BODY_TAGS = frozenset(
     {"figure", "figcaption", "iframe", "form", "button", "nav", "aside", "video", "audio",
      "svg", "ins", "object", "embed", "select", "input", "textarea", "picture", "img"}
