@@ -32,6 +32,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Labels browsers treat as windows-1252 (WHATWG Encoding Standard).
 _AS_CP1252 = frozenset({"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "iso8859-1"})
 _SINGLE_BYTE_WESTERN = frozenset({"cp1252", "latin-1", "iso8859-1"})
+_SINGLE_BYTE = _SINGLE_BYTE_WESTERN | {"cp1258", "cp1250", "cp1251", "cp1254", "iso8859-15"}
+# "Binary data bytes" of the WHATWG MIME Sniffing Standard: controls text never holds.
+_BINARY_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 
 
 def header_value(headers: Mapping[Any, Any] | None, name: str) -> str | None:
@@ -75,7 +78,7 @@ def declared_charsets(body: bytes, headers: Mapping[Any, Any] | None) -> list[st
 
 def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
     """Decode a page's bytes to NFC text; undecodable bytes become U+FFFD."""
-    text, _ = _decode(body, headers)
+    text, _ = _without_nul(*_decode(body, headers))
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
@@ -87,10 +90,31 @@ def utf8_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> bytes:
     A clean UTF-8 page that is already NFC is returned as is, without a
     decode/encode round trip.
     """
-    text, exact_utf8 = _decode(body, headers)
+    text, exact_utf8 = _without_nul(*_decode(body, headers))
     if not unicodedata.is_normalized("NFC", text):
         return unicodedata.normalize("NFC", text).encode("utf-8")
     return body if exact_utf8 else text.encode("utf-8")
+
+
+def looks_binary(body: bytes, headers: Mapping[Any, Any] | None = None) -> bool:
+    """True for a response that is no text document: an image, audio, video or font by
+    its ``Content-Type``, or bytes of which more than 1 in 20 (of the first 4 KB, and
+    more than 4) are control bytes no text holds (a stray NUL in a page does not count)."""
+    media = (header_value(headers, "content-type") or "").split(";")[0].strip().lower()
+    if media.startswith(("image/", "audio/", "video/", "font/")):
+        return True
+    head = body[:_SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    binary = len(head) - len(head.translate(None, _BINARY_BYTES))
+    return binary > max(4, len(head) // 20)
+
+
+def _without_nul(text: str, exact_utf8: bool) -> tuple[str, bool]:
+    """NUL characters dropped, as HTML parsers do (lxml would turn each into U+FFFD)."""
+    if "\x00" in text:
+        return text.replace("\x00", ""), False
+    return text, exact_utf8
 
 
 def _decode(body: bytes, headers: Mapping[Any, Any] | None) -> tuple[str, bool]:
@@ -98,8 +122,8 @@ def _decode(body: bytes, headers: Mapping[Any, Any] | None) -> tuple[str, bool]:
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(name, errors="replace"), False
-    for name in _candidates(body, headers):
-        text = _try_decode(body, name)
+    for name, tolerant in _candidates(body, headers):
+        text = _try_decode(body, name, tolerant=tolerant)
         if text is not None:
             return text, name == "utf-8" and "\ufffd" not in text
         logger.debug("charset %s does not decode the page", name)
@@ -107,12 +131,13 @@ def _decode(body: bytes, headers: Mapping[Any, Any] | None) -> tuple[str, bool]:
     return body.decode(detected or "utf-8", errors="replace"), False
 
 
-def _try_decode(body: bytes, name: str) -> str | None:
-    """Strict decode; UTF-8 with a few stray bad bytes (a truncated page) still counts."""
+def _try_decode(body: bytes, name: str, *, tolerant: bool) -> str | None:
+    """Strict decode; with ``tolerant``, UTF-8 with a few stray bad bytes (a truncated
+    page) still counts."""
     try:
         return body.decode(name)
     except UnicodeDecodeError:
-        if name != "utf-8":
+        if not tolerant or name != "utf-8":
             return None
     text = body.decode(name, errors="replace")
     bad = text.count("\ufffd")
@@ -120,22 +145,28 @@ def _try_decode(body: bytes, name: str) -> str | None:
     return text if bad <= max(2, non_ascii // 200) else None
 
 
-def _candidates(body: bytes, headers: Mapping[Any, Any] | None) -> Iterable[str]:
+def _candidates(body: bytes, headers: Mapping[Any, Any] | None) -> Iterable[tuple[str, bool]]:
+    """(codec, tolerant) pairs to try in order."""
     declared = declared_charsets(body, headers)
     if not declared:
-        yield "utf-8"
+        yield "utf-8", True
         return
-    if declared[0] not in _SINGLE_BYTE_WESTERN or body.isascii():
-        yield from declared
+    if declared[0] not in _SINGLE_BYTE or body.isascii():
+        yield from ((name, True) for name in declared)
         return
-    # A western single-byte label (often a server default) never fails to decode,
-    # so it would hide a UTF-8 or windows-1258 page: prefer that evidence. Other
-    # detector guesses are not trusted over the label (short pages mislead it).
-    yield "utf-8"
-    yield from (name for name in declared if name not in _SINGLE_BYTE_WESTERN)
+    # Text in a single-byte code page practically never forms valid multi-byte UTF-8,
+    # so a page that does is UTF-8 whatever it says (a copied template's meta tag, a
+    # server default).
+    yield "utf-8", False
+    if declared[0] not in _SINGLE_BYTE_WESTERN:
+        yield from ((name, False) for name in declared)
+        return
+    # A western label never fails to decode, so it would hide a windows-1258 page.
+    # Other detector guesses are not trusted over the label (short pages mislead it).
+    yield from ((name, False) for name in declared if name not in _SINGLE_BYTE_WESTERN)
     if _detect(body) == "cp1258":
-        yield "cp1258"
-    yield declared[0]
+        yield "cp1258", False
+    yield declared[0], False
 
 
 def _detect(body: bytes) -> str | None:

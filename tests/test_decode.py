@@ -111,3 +111,13 @@ def test_declared_charsets_order_and_aliases() -> None:
     ]
     assert codec_name("latin1") == "cp1252"
     assert codec_name("x-unknown") is None
+
+
+def test_utf8_page_with_a_wrong_single_byte_meta_is_utf8() -> None:
+    page = TEXT.replace("<head>", '<head><meta charset="windows-1258">')
+    assert decode_html(page.encode("utf-8"), None) == page
+
+
+def test_cp1258_page_with_few_accents_is_not_read_as_damaged_utf8() -> None:
+    page = '<meta charset="windows-1258"><p>Vinh ' + "x" * 2000 + " Hà</p>"
+    assert decode_html(cp1258(page), {"content-type": "text/html"}) == page
