@@ -11,12 +11,15 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from crawler.items import FetchedPage
+from pipelines.decode import looks_binary
 from pipelines.extract import NotAnArticle, extract_page
 
 logger = logging.getLogger(__name__)
 
 DROPPED_STAT = "archive/dropped/{reason}"
 EXTRACTED_STAT = "archive/extracted/{extractor}"
+NOT_HTML = "not-html"
+"""Drop reason of a page that is an image or other binary bytes (never parsed)."""
 
 
 class ExtractionPipeline:
@@ -24,7 +27,8 @@ class ExtractionPipeline:
 
     Sets ``page.record`` (``url`` = the page's requested URL, ``fetched_at`` in UTC)
     and returns the page. A page that is not an article raises ``DropItem`` and
-    counts under ``archive/dropped/<reason>``. Other items pass through untouched.
+    counts under ``archive/dropped/<reason>`` (``not-html`` for an image or other
+    binary bytes, which are never parsed). Other items pass through untouched.
     """
 
     def __init__(self, stats: StatsCollector) -> None:
@@ -38,6 +42,10 @@ class ExtractionPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
+        if looks_binary(item.body, item.headers):
+            self.stats.inc_value(DROPPED_STAT.format(reason=NOT_HTML))
+            logger.info("dropped %s: %s: binary content, not an HTML page", item.url, NOT_HTML)
+            raise DropItem(f"not an article ({NOT_HTML}): {item.url}", log_level="DEBUG")
         try:
             record = extract_page(item.body, item.final_url, item.headers)
         except NotAnArticle as error:
