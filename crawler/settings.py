@@ -24,9 +24,16 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 30
+# A page or sitemap larger than this (also once decompressed) is refused as "too-large".
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOADER_MIDDLEWARES = {
     # Just above RetryMiddleware (550): waits out Retry-After on 429/503 before the retry.
     "crawler.middlewares.RetryAfterMiddleware": 560,
+    # Below HttpCompressionMiddleware (590): sees decompressed bodies; refuses XML entities.
+    "crawler.middlewares.XmlGuardMiddleware": 585,
+    # Above RedirectMiddleware (600): refuses redirect loops and redirects off the host.
+    "crawler.middlewares.RedirectGuardMiddleware": 610,
 }
 
 ITEM_PIPELINES = {
