@@ -4,7 +4,9 @@ A record needs a headline and a body, a ``published_at`` no more than a day
 after it was fetched, and every field of :class:`pipelines.record.ArticleRecord`
 with the declared type (ISO strings for dates). A dropped record counts under
 ``archive/dropped/invalid-<field>`` (``archive/dropped/date-in-future`` for a date
-in the future) and is logged once as a warning.
+in the future) and is logged once as a warning. A record whose printed dateline
+could not be read is kept (without ``published_at``), logged and counted under
+``archive/errors/unparseable-date``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ FUTURE_TOLERANCE = timedelta(days=1)
 RECORD_TYPES: dict[str, Any] = typing.get_type_hints(ArticleRecord)
 CAPTION_TYPES: dict[str, Any] = typing.get_type_hints(Caption)
 DATE_FIELDS = ("published_at", "updated_at", "fetched_at")
+UNPARSEABLE_DATE_STAT = "archive/errors/unparseable-date"
+"""A record kept with a dateline but no published_at (the printed date could not be read)."""
 
 
 def problem(record: dict[str, Any], now: datetime | None = None) -> str | None:
@@ -93,7 +97,15 @@ class ValidationPipeline:
             return item
         reason = "invalid-record" if item.record is None else problem(item.record)
         if reason is None:
+            self._check_date(item.url, item.record or {})
             return item
         self.stats.inc_value(f"archive/dropped/{reason}")
         logger.warning("dropped %s: %s", item.url, reason)
         raise DropItem(f"invalid record ({reason}): {item.url}", log_level="DEBUG")
+
+    def _check_date(self, url: str, record: dict[str, Any]) -> None:
+        """A printed date that could not be read: kept, but counted and logged."""
+        if record.get("dateline") and record.get("published_at") is None:
+            self.stats.inc_value(UNPARSEABLE_DATE_STAT)
+            logger.warning("unparseable date %r on %s: stored without published_at",
+                           record["dateline"], url)
