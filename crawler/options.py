@@ -12,7 +12,9 @@ from crawler.urls import DEFAULT_PORTS, canonicalize, resolve
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 """Dates given on the command line are days in Vietnamese local time."""
 
-ARGUMENTS = ("base_url", "since", "until", "url", "limit")
+ARGUMENTS = ("base_url", "since", "until", "url", "limit", "backfill")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,6 +31,8 @@ class CrawlOptions:
     """Fetch exactly this one page and nothing else."""
     limit: int | None = None
     """Stop after this many article pages."""
+    backfill: bool = False
+    """Go deep: follow listing pages and sitemaps even where everything is already archived."""
 
     @classmethod
     def parse(cls, args: dict[str, str | None], default_base_url: str) -> CrawlOptions:
@@ -50,7 +54,8 @@ class CrawlOptions:
         if since and until and since > until:
             raise ValueError(f"since ({since}) is after until ({until})")
         return cls(base_url=base_url, since=since, until=until, url=url,
-                   limit=_limit(args.get("limit")))
+                   limit=_limit(args.get("limit")),
+                   backfill=_flag("backfill", args.get("backfill")))
 
     def in_range(self, when: datetime | None) -> bool:
         """False only when ``when`` is known and its Vietnamese day is outside since..until."""
@@ -107,3 +112,10 @@ def _limit(value: str | None) -> int | None:
     if limit < 1:
         raise ValueError(f"limit: expected a positive whole number, got {value!r}")
     return limit
+
+
+def _flag(name: str, value: str | None) -> bool:
+    lowered = (value or "").strip().lower()
+    if lowered in _TRUE or lowered in _FALSE:
+        return lowered in _TRUE
+    raise ValueError(f"{name}: expected 1 or 0, got {value!r}")

@@ -51,3 +51,6 @@ ARCHIVE_DB_URL = None  # None: $ARCHIVE_DB_URL, else sqlite:///archive.db
 ARCHIVE_BATCH_SIZE = 100
 ARCHIVE_MAX_RETRY_AFTER = 120.0  # seconds: longest Retry-After honoured before a retry
 ARCHIVE_MAX_LISTING_PAGES = 50  # next-page links followed from one section listing
+ARCHIVE_INCREMENTAL = True  # fetch only new, changed or young articles (crawler/incremental.py)
+ARCHIVE_REFRESH_HOURS = 48.0  # articles younger than this are fetched again on every crawl
+ARCHIVE_LOCK_DIR = None  # lock files of non-SQLite archives; None: the system temporary dir

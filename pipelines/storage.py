@@ -11,8 +11,10 @@ batches stay committed), the error is logged in one line, the exception
 propagates and the crawl is closed with reason ``storage-error``.
 
 The pipeline also keeps the crawl's row in ``crawl_runs``: opened when the
-spider opens, closed on ``spider_closed`` with the crawl's figures, and logged
-as a one-line summary.
+spider opens, updated with the figures so far in every batch's transaction (so
+a killed crawl leaves the figures of what it committed), closed on
+``spider_closed`` with the crawl's figures. The one-line summary of those
+figures is logged when the engine stops, so it is the crawl log's last line.
 """
 
 from __future__ import annotations
@@ -29,16 +31,19 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.items import FetchedPage
 from storage.archive import ArticleVersion, prepare_article, store_article
 from storage.db import Database, resolve_db_url
-from storage.runs import RunFigures, finish_run, start_run
+from storage.runs import RunFigures, finish_run, record_progress, start_run, upgrade_runs_table
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from sqlalchemy.orm import Session
     from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
 STOP_REASON = "storage-error"
 DROPPED_PREFIX = "archive/dropped/"
+SKIPPED_KNOWN = "archive/skipped/known"
+"""Stat the spider counts: discovered articles not fetched because the archive has them."""
 _ERROR_PREFIXES = {
     "archive/errors/": "",
     "spider_exceptions/": "spider/",
@@ -62,6 +67,7 @@ class StoragePipeline:
         self.failure: str | None = None
         """Set to a short description after a storage error; nothing more is stored then."""
         self._stopping: Deferred[None] | None = None
+        self._summary: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -72,6 +78,7 @@ class StoragePipeline:
             settings.getint("ARCHIVE_BATCH_SIZE", 100),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
         return pipeline
 
     def open_spider(self) -> None:
@@ -79,6 +86,7 @@ class StoragePipeline:
         spider = self.crawler.spider
         name = spider.name if spider is not None else self.crawler.spidercls.name
         try:
+            upgrade_runs_table(self.db.engine)
             with self.db.session() as session, session.begin():
                 self.run_id = start_run(session, name, _spider_args(spider))
         except Exception:
@@ -116,6 +124,7 @@ class StoragePipeline:
         try:
             with self.db.session() as session, session.begin():
                 outcomes = [store_article(session, version) for version in batch]
+                self._record_progress(session, Counter(outcomes))
         except Exception as exc:
             self._fail(exc, len(batch), stop_crawl=stop_crawl)
             raise
@@ -123,6 +132,12 @@ class StoragePipeline:
             self.counts[outcome] += 1
             self.crawler.stats.inc_value(f"archive/articles/{outcome}")
         logger.debug("archive: stored %d pages (%s)", len(batch), dict(Counter(outcomes)))
+
+    def _record_progress(self, session: Session, batch: Counter[str]) -> None:
+        """The run's figures including *batch*, written in the batch's own transaction."""
+        if self.run_id is not None:
+            stats = self.crawler.stats.get_stats()
+            record_progress(session, self.run_id, run_figures(stats, "", self.counts + batch))
 
     def _fail(self, exc: Exception, lost: int, *, stop_crawl: bool) -> None:
         self.failure = f"a storage error ({type(exc).__name__})"
@@ -139,7 +154,7 @@ class StoragePipeline:
             )
 
     def spider_closed(self, reason: str) -> None:
-        """Close this crawl's ``crawl_runs`` row and log its summary."""
+        """Close this crawl's ``crawl_runs`` row (its summary is logged at engine stop)."""
         if self.db is None or self.run_id is None:
             return
         if self.failure is not None:
@@ -148,10 +163,14 @@ class StoragePipeline:
         figures = run_figures(self.crawler.stats.get_stats(), reason, self.counts)
         try:
             with self.db.session() as session, session.begin():
-                summary = finish_run(session, self.run_id, figures)
-            logger.info("%s", summary.line())
+                self._summary = finish_run(session, self.run_id, figures).line()
         finally:
             self.db.close()
+
+    def engine_stopped(self) -> None:
+        """Log the run's one-line summary: after Scrapy's own closing lines, the last one."""
+        if self._summary is not None:
+            logger.info("%s", self._summary)
 
     def _shown_url(self) -> str:
         assert self.db is not None
@@ -171,6 +190,7 @@ def run_figures(stats: Mapping[str, Any], reason: str, counts: Mapping[str, int]
         articles_new=counts.get("new", 0),
         articles_updated=counts.get("updated", 0),
         articles_unchanged=counts.get("unchanged", 0),
+        skipped_known=int(stats.get(SKIPPED_KNOWN, 0)),
         dropped=dropped,
         errors=_error_counts(stats),
     )
@@ -191,9 +211,13 @@ def _error_counts(stats: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _spider_args(spider: Spider | None) -> dict[str, Any]:
-    """The spider's ``-a`` arguments: its plain public instance attributes."""
+    """The spider's ``-a`` arguments: its ``arguments`` dict if it keeps one, else its
+    plain public instance attributes."""
     if spider is None:
         return {}
+    arguments = getattr(spider, "arguments", None)
+    if isinstance(arguments, dict):
+        return dict(arguments)
     return {
         key: value
         for key, value in vars(spider).items()

@@ -1,4 +1,10 @@
-"""Crawl run records (``crawl_runs``): opened when a crawl starts, closed with its figures."""
+"""Crawl run records (``crawl_runs``): opened when a crawl starts, closed with its figures.
+
+While a crawl runs, its figures are written with every stored batch (in the
+batch's transaction), so a crawl killed mid-way leaves a row with the figures of
+what it committed; the next crawl, holding the archive lock, closes such rows as
+``abandoned`` (:func:`close_abandoned_runs`).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun
+
+ABANDONED = "abandoned"
+"""Finish reason given to a run whose process died before closing it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,6 +31,8 @@ class RunFigures:
     articles_new: int = 0
     articles_updated: int = 0
     articles_unchanged: int = 0
+    skipped_known: int = 0
+    """Discovered articles not fetched: the archive holds them and nothing says they changed."""
     dropped: dict[str, int] = field(default_factory=dict)
     """Dropped pages by reason ("listing": 2)."""
     errors: dict[str, int] = field(default_factory=dict)
@@ -38,7 +49,7 @@ class RunSummary:
     started_at: datetime
     finished_at: datetime | None
     figures: RunFigures | None
-    """None while the run is open (or if the process died before closing it)."""
+    """None while the run is open (a run whose process died stays open until the next crawl)."""
 
     def line(self) -> str:
         """One-line summary: "run 12 finished: 40 pages, 35 new, ... dropped: listing=2"."""
@@ -48,6 +59,7 @@ class RunSummary:
         return (
             f"run {self.id} {f.finish_reason}: {f.pages_fetched} pages, {f.articles_new} new, "
             f"{f.articles_updated} updated, {f.articles_unchanged} unchanged, "
+            f"{f.skipped_known} known skipped, "
             f"dropped: {_counts(f.dropped)}, errors: {_counts(f.errors)}"
         )
 
@@ -75,20 +87,67 @@ def finish_run(
     run = session.get_one(CrawlRun, run_id)
     run.finished_at = finished_at or datetime.now(UTC)
     run.finish_reason = figures.finish_reason
-    run.pages_fetched = figures.pages_fetched
-    run.articles_new = figures.articles_new
-    run.articles_updated = figures.articles_updated
-    run.articles_unchanged = figures.articles_unchanged
-    run.dropped = dict(figures.dropped)
-    run.errors = dict(figures.errors)
+    _set_figures(run, figures)
     session.flush()
     return _summary(run)
+
+
+def record_progress(session: Session, run_id: int, figures: RunFigures) -> None:
+    """Write the figures so far of the open run *run_id* (its finish reason stays unset)."""
+    _set_figures(session.get_one(CrawlRun, run_id), figures)
+    session.flush()
+
+
+def close_abandoned_runs(session: Session) -> list[RunSummary]:
+    """Close every open run as ``abandoned`` (their process died); call it holding the lock.
+
+    The figures stay as the dead crawl last recorded them; ``finished_at`` stays unset
+    (the time of death is unknown).
+    """
+    stmt = select(CrawlRun).where(CrawlRun.finish_reason.is_(None)).order_by(CrawlRun.id)
+    closed = []
+    for run in session.scalars(stmt):
+        run.finish_reason = ABANDONED
+        closed.append(run)
+    session.flush()
+    return [_summary(run) for run in closed]
 
 
 def recent_runs(session: Session, limit: int = 5) -> list[RunSummary]:
     """The last *limit* runs, newest first."""
     stmt = select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)
     return [_summary(run) for run in session.scalars(stmt)]
+
+
+def closed_runs(session: Session, spider: str, limit: int = 20) -> list[RunSummary]:
+    """The last *limit* closed runs of *spider* (any finish reason), newest first."""
+    stmt = (
+        select(CrawlRun)
+        .where(CrawlRun.spider == spider, CrawlRun.finish_reason.is_not(None))
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+        .limit(limit)
+    )
+    return [_summary(run) for run in session.scalars(stmt)]
+
+
+def upgrade_runs_table(engine: Engine) -> None:
+    """Add the columns later versions added to an existing ``crawl_runs`` table."""
+    columns = {column["name"] for column in inspect(engine).get_columns(CrawlRun.__tablename__)}
+    if "skipped_known" not in columns:
+        with engine.begin() as connection:
+            connection.execute(
+                text("ALTER TABLE crawl_runs ADD COLUMN skipped_known INTEGER NOT NULL DEFAULT 0")
+            )
+
+
+def _set_figures(run: CrawlRun, figures: RunFigures) -> None:
+    run.pages_fetched = figures.pages_fetched
+    run.articles_new = figures.articles_new
+    run.articles_updated = figures.articles_updated
+    run.articles_unchanged = figures.articles_unchanged
+    run.skipped_known = figures.skipped_known
+    run.dropped = dict(figures.dropped)
+    run.errors = dict(figures.errors)
 
 
 def _summary(run: CrawlRun) -> RunSummary:
@@ -100,6 +159,7 @@ def _summary(run: CrawlRun) -> RunSummary:
             articles_new=run.articles_new,
             articles_updated=run.articles_updated,
             articles_unchanged=run.articles_unchanged,
+            skipped_known=run.skipped_known,
             dropped=dict(run.dropped),
             errors=dict(run.errors),
         )

@@ -28,7 +28,9 @@ Sitemap: {ORIGIN}/sitemap-news.xml
 
 
 def lastmod(article: Article, index: int) -> str:
-    """Full W3C datetimes, with a date alone now and then (both are valid)."""
+    """Full W3C datetimes, with a date alone now and then (both are valid); an edit's time."""
+    if article.modified is not None:
+        return article.modified.isoformat()
     return article.published.date().isoformat() if index % 5 == 4 else article.published.isoformat()
 
 
@@ -96,7 +98,8 @@ def feeds_and_sitemaps(site: Site) -> Iterator[Page]:
     parts: list[tuple[str, str | None]] = []
     for month, articles in months(in_sitemap):
         path = f"/sitemaps/sitemap-{month}.xml"
-        parts.append((path, articles[-1].published.isoformat()))
+        changed = max(a.modified or a.published for a in articles)
+        parts.append((path, changed.isoformat()))
         yield path, path.lstrip("/"), month_sitemap(articles), XML
     parts.append(("/sitemaps/sitemap-categories.xml", None))
     yield "/sitemaps/sitemap-categories.xml", "sitemaps/sitemap-categories.xml", \

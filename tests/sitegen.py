@@ -88,6 +88,8 @@ class Article:
     nbsp: bool
     """True when some spaces in the HTML are ``&nbsp;`` (the text has plain spaces)."""
     related: list[Article] = field(default_factory=list)
+    modified: datetime | None = None
+    """Time of the last edit (its sitemap ``<lastmod>``); None if never edited."""
 
     @property
     def path(self) -> str:
@@ -219,14 +221,16 @@ def _paragraphs(rng: random.Random, section: SectionText, place: str) -> list[st
     return paragraphs
 
 
-def make_article(index: int, section: SectionText, number: int) -> Article:
+def make_article(index: int, section: SectionText, number: int,
+                 published: datetime | None = None) -> Article:
     rng = random.Random(f"baonghean-fixture-{index}")
     place = PLACES[index % len(PLACES)]
     headline, lead = (s.replace("{place}", place) for s in section.stories[number % BULK])
     if number < BULK:
-        published = FIRST_PUBLISHED + timedelta(hours=55 * index, minutes=rng.randrange(0, 60, 5))
+        default = FIRST_PUBLISHED + timedelta(hours=55 * index, minutes=rng.randrange(0, 60, 5))
     else:
-        published = BULK_START + BULK_STEP * (index - DEFAULT_ARTICLES)
+        default = BULK_START + BULK_STEP * (index - DEFAULT_ARTICLES)
+    published = published or default
     when = time_phrase(published).format(d=f"{published.day}/{published.month}")
     byline = BYLINES[index % len(BYLINES)]
     paragraphs = _paragraphs(rng, section, place)
@@ -277,15 +281,22 @@ def _write(root: Path, routes: dict[str, Any], route: str, name: str, text: str,
 def generate(root: Path, today: date | None = None, articles: int = DEFAULT_ARTICLES,
              per_page: int = PER_LISTING_PAGE) -> Site:
     """Write the site into ``root`` and return its description."""
-    site = plan(today or date.today(), articles, per_page)
+    return write_site(plan(today or date.today(), articles, per_page), root)
+
+
+def write_site(site: Site, root: Path) -> Site:
+    """Write *site* into ``root``; routes already in ``root/routes.json`` are kept (a
+    running server reads it once: see ``tests/siteupdate.py``)."""
     site.root = root
+    routes_file = root / "routes.json"
     routes: dict[str, Any] = {}
+    if routes_file.exists():
+        routes = json.loads(routes_file.read_text(encoding="utf-8"))
     for route, name, text, content_type in sitepages.render_all(site):
         _write(root, routes, route, name, text, content_type)
     for redirect in site.redirects:
         routes[redirect.old_path] = {"status": 301, "location": redirect.location}
-    (root / "routes.json").write_text(json.dumps(routes, indent=1, ensure_ascii=False),
-                                      encoding="utf-8")
+    routes_file.write_text(json.dumps(routes, indent=1, ensure_ascii=False), encoding="utf-8")
     (root / "truth.json").write_text(json.dumps(site.truth(), indent=1, ensure_ascii=False),
                                      encoding="utf-8")
     return site

@@ -98,7 +98,7 @@ def test_text_report(archive: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[top + 2] == "last runs:"
     assert any(
         line.endswith(
-            "run 1 finished: 40 pages, 35 new, 2 updated, 3 unchanged, "
+            "run 1 finished: 40 pages, 35 new, 2 updated, 3 unchanged, 0 known skipped, "
             "dropped: listing=2 video=1, errors: none"
         )
         for line in lines

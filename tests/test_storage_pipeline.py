@@ -91,6 +91,8 @@ def test_batches_records_stats_and_run_row(db_url: str, caplog: pytest.LogCaptur
     pipeline.close_spider()
     with caplog.at_level(logging.INFO, logger="pipelines.storage"):
         pipeline.spider_closed(reason="finished")
+        assert not caplog.messages  # the summary waits for the engine to stop
+        pipeline.engine_stopped()
 
     assert count_articles(db_url) == 4  # the same article twice in a batch is one row
     assert crawler.stats.get_value("archive/articles/new") == 4
@@ -104,7 +106,7 @@ def test_batches_records_stats_and_run_row(db_url: str, caplog: pytest.LogCaptur
     assert run.spider == crawler.spidercls.name
     assert run.finished_at is not None and run.finished_at >= run.started_at
     assert (
-        f"run {run.id} finished: 7 pages, 4 new, 0 updated, 1 unchanged, "
+        f"run {run.id} finished: 7 pages, 4 new, 0 updated, 1 unchanged, 0 known skipped, "
         "dropped: listing=2, errors: none"
     ) in caplog.messages
 

@@ -1,34 +1,145 @@
-"""``scrapy crawl`` that checks spider arguments before anything starts.
+"""``scrapy crawl`` for scheduled runs: checked arguments, one crawl per archive at a
+time, and an exit status that says how the crawl ended.
 
-A spider raising from ``__init__`` leaves a traceback and a half-started process;
-this command asks the spider class to check its ``-a`` arguments first (a
-``check_arguments(args)`` class method raising ``ValueError``) and turns a bad one
-into a one-line message on stderr and exit status 2.
+Before anything starts, the spider class checks its ``-a`` arguments (a
+``check_arguments(args)`` class method raising ``ValueError``) and the command takes
+the archive's lock (:mod:`storage.lock`, keyed by ``ARCHIVE_DB_URL``), held until
+the process ends. Holding it, the command closes the ``crawl_runs`` rows that dead
+crawls left open (finish reason ``abandoned``).
+
+Exit statuses:
+
+- ``0``: the crawl finished (also when it stopped at ``-a limit`` or at a
+  ``CLOSESPIDER_TIMEOUT`` / ``_ITEMCOUNT`` / ``_PAGECOUNT`` limit);
+- ``1``: it ended abnormally: a storage error, an interruption (SIGINT/SIGTERM,
+  including a pause of a ``JOBDIR`` crawl), another finish reason, a start-up failure;
+- ``2``: bad arguments (one line on stderr; nothing fetched, no archive touched);
+- ``75`` (``EX_TEMPFAIL``): another crawl holds the archive's lock (one line on
+  stderr naming its pid); try again later.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
+from sqlalchemy.exc import SQLAlchemyError
+
+from storage.db import Database, resolve_db_url
+from storage.errors import ArchiveNotFound, StorageError
+from storage.lock import ArchiveLock, LockHeld, LockHolder, archive_lock
+from storage.runs import close_abandoned_runs, upgrade_runs_table
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_ABNORMAL = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 75
+NORMAL_FINISH = frozenset(
+    {"finished", "limit", "closespider_timeout", "closespider_itemcount",
+     "closespider_pagecount"}
+)
+"""Finish reasons of a crawl that did what it was asked (exit status 0)."""
+
+
+def exit_status(finish_reason: str | None, bootstrap_failed: bool = False) -> int:
+    """The command's exit status for a crawl that ended with *finish_reason*."""
+    if bootstrap_failed or finish_reason not in NORMAL_FINISH:
+        return EXIT_ABNORMAL
+    return EXIT_OK
 
 
 class Command(ScrapyCrawlCommand):
+    lock: ArchiveLock | None = None
+    previous_holder: LockHolder | None = None
+
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         if len(args) != 1 or self.settings is None:
-            return
+            return  # `run` reports the usage error
+        self._check_arguments(args[0], opts.spargs)
+        lock_dir = self.settings.get("ARCHIVE_LOCK_DIR")
+        lock = archive_lock(resolve_db_url(self.settings.get("ARCHIVE_DB_URL")),
+                            Path(lock_dir) if lock_dir else None)
         try:
-            spidercls = get_spider_loader(self.settings).load(args[0])
+            self.previous_holder = lock.acquire()
+        except LockHeld as exc:
+            self._fail(args[0], str(exc), EXIT_LOCKED)
+        except OSError as exc:
+            self._fail(args[0], f"cannot take the archive lock {lock.where}: {exc}", EXIT_ABNORMAL)
+        self.lock = lock
+
+    def _check_arguments(self, name: str, spargs: dict[str, str]) -> None:
+        assert self.settings is not None
+        try:
+            spidercls = get_spider_loader(self.settings).load(name)
         except KeyError:
             return  # `run` reports the unknown spider as usual
         check = getattr(spidercls, "check_arguments", None)
         if check is None:
             return
         try:
-            check(opts.spargs)
+            check(spargs)
         except ValueError as exc:
-            sys.stderr.write(f"scrapy crawl {args[0]}: error: {exc}\n")
-            sys.exit(2)
+            self._fail(name, str(exc), EXIT_USAGE)
+
+    @staticmethod
+    def _fail(name: str, message: str, status: int) -> None:
+        sys.stderr.write(f"scrapy crawl {name}: error: {message}\n")
+        sys.exit(status)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("running 'scrapy crawl' needs exactly one spider")
+        try:
+            if not self._recover_runs():
+                self.exitcode = EXIT_ABNORMAL
+                return
+            self.exitcode = self._crawl(args[0], opts.spargs)
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+    def _crawl(self, name: str, spargs: dict[str, str]) -> int:
+        assert self.crawler_process is not None
+        crawler: Crawler = self._create_crawler(name)
+        self.crawler_process.crawl(crawler, **spargs)
+        self.crawler_process.start()
+        return exit_status(_finish_reason(crawler), self.crawler_process.bootstrap_failed)
+
+    def _recover_runs(self) -> bool:
+        """Close the runs dead crawls left open; False (logged) on a database error."""
+        assert self.settings is not None
+        if self.previous_holder is not None:
+            logger.info("Took over the archive lock left by %s (no longer running)",
+                        self.previous_holder.describe())
+        url = resolve_db_url(self.settings.get("ARCHIVE_DB_URL"))
+        try:
+            with Database.open(url, create=False) as db:
+                upgrade_runs_table(db.engine)
+                with db.session() as session, session.begin():
+                    closed = close_abandoned_runs(session)
+        except ArchiveNotFound:
+            return True  # a new archive: nothing to recover
+        except (SQLAlchemyError, StorageError) as exc:
+            logger.error("Cannot open the archive %s: %s", url, str(exc).splitlines()[0])
+            return False
+        for run in closed:
+            logger.warning("Run %d was left unfinished by a crawl that died: %s", run.id,
+                           run.line())
+        return True
+
+
+def _finish_reason(crawler: Crawler) -> str | None:
+    try:
+        reason = crawler.stats.get_value("finish_reason")
+    except RuntimeError:  # the crawl never started: no stats
+        return None
+    return str(reason) if reason is not None else None

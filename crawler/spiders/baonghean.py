@@ -6,12 +6,15 @@ RSS feeds (``/rss/home.rss`` and feeds linked from pages); the home page, the
 section pages it links to and their next pages. The spider never parses article
 fields: it yields one :class:`~crawler.items.FetchedPage` per article page and the
 pipelines do the rest.
+Crawls are incremental (:mod:`crawler.incremental`); state that must survive a
+pause (``-s JOBDIR=...``) lives in ``self.state``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import struct
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -19,18 +22,22 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml.etree import LxmlError
 from parsel import Selector
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.incremental import ArchiveIndex, Candidate, NoIndex, archive_index, next_page_only
 from crawler.items import FetchedPage
+from crawler.middlewares import declares_entities, report, report_failure
 from crawler.options import ARGUMENTS, VN_TZ, CrawlOptions
 from crawler.urls import NON_ARTICLE_SECTIONS, canonicalize, is_article_url, resolve
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +71,10 @@ class BaongheanSpider(scrapy.Spider):
     """Discovers and fetches baonghean.vn article pages.
 
     Arguments (``-a NAME=VALUE``): ``base_url``, ``since``/``until`` (YYYY-MM-DD),
-    ``url`` (one page only), ``limit`` (stop after N article pages).
-    Settings: ``ARCHIVE_MAX_LISTING_PAGES`` (next-page links followed per listing chain).
+    ``url`` (one page only), ``limit`` (stop after N article pages), ``backfill=1``
+    (go deep into listings and sitemaps even where everything is archived).
+    Settings: ``ARCHIVE_MAX_LISTING_PAGES`` (next-page links followed per listing chain),
+    ``ARCHIVE_INCREMENTAL`` and ``ARCHIVE_REFRESH_HOURS`` (see :mod:`crawler.incremental`).
     """
 
     name = "baonghean"
@@ -76,7 +85,11 @@ class BaongheanSpider(scrapy.Spider):
         super().__init__(name, **kwargs)
         self.base_url = self.options.base_url
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
-        self._stored: set[str] = set()
+        self.arguments = {**args, "base_url": self.base_url}  # recorded with the crawl run
+        self.state: dict[str, Any] = {}  # replaced by the saved one on resume (JOBDIR)
+        self.index: ArchiveIndex | NoIndex = NoIndex()
+        self.plan = self.index.plan(self.name, self.options)
+        self._listed: set[str] = set()  # unknown articles seen on listing pages
         self._max_listing_pages = 0
 
     @classmethod
@@ -88,23 +101,39 @@ class BaongheanSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaongheanSpider:
         spider: BaongheanSpider = super().from_crawler(crawler, *args, **kwargs)
         spider._max_listing_pages = crawler.settings.getint("ARCHIVE_MAX_LISTING_PAGES", 50)
+        spider.index = archive_index(crawler)
         return spider
+
+    @property
+    def _stored(self) -> set[str]:
+        """Final URLs of the article pages passed on so far (kept across a pause)."""
+        stored: set[str] = self.state.setdefault("stored_final_urls", set())
+        return stored
 
     async def start(self) -> AsyncIterator[Request]:
         if self.options.url:
             yield self._article_request(self.options.url, "url", None)
             return
+        self.plan = self.index.plan(self.name, self.options)
+        logger.info("Crawl depth: %s", self.plan.describe())
         yield Request(
             self.base_url + "/robots.txt",
             callback=self.parse_robots,
+            errback=self.fetch_failed,
             meta={"handle_httpstatus_all": True},
         )
-        yield Request(self.base_url + HOME_FEED, callback=self.parse_feed)
+        yield Request(self.base_url + HOME_FEED, callback=self.parse_feed,
+                      errback=self.fetch_failed)
         yield Request(
             self.base_url + "/",
             callback=self.parse_listing,
+            errback=self.fetch_failed,
             meta={"discovered_via": "home", "home": True},
         )
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """Errback of every request: log and count the failure by kind (crawler.middlewares)."""
+        report_failure(self.crawler.stats, failure)
 
     # -- sitemaps -------------------------------------------------------------------------------
 
@@ -120,25 +149,28 @@ class BaongheanSpider(scrapy.Spider):
             logger.info("No Sitemap line in %s; trying %s", response.url, FALLBACK_SITEMAP)
             urls = [self.base_url + FALLBACK_SITEMAP]
         for url in urls:
-            yield Request(url, callback=self.parse_sitemap)
+            yield Request(url, callback=self.parse_sitemap, errback=self.fetch_failed)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Sitemap index -> sitemaps; urlset -> article pages within since..until."""
-        body = _sitemap_body(response)
-        sitemap = Sitemap(body) if body else None
-        if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
-            logger.warning("Ignoring invalid sitemap %s", response.url)
+        sitemap = read_sitemap(response, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        if isinstance(sitemap, tuple):
+            report(self.crawler.stats, response.url, *sitemap)
             return
+        candidates: list[Candidate] = []
         for entry in sitemap:
             url = resolve(entry.get("loc", ""), response.url, self.base_url)
             lastmod = parse_w3c_datetime(entry.get("lastmod"))
             if url is None:
                 continue
             if sitemap.type == "sitemapindex":
-                if not self._sitemap_too_old(lastmod):
-                    yield Request(url, callback=self.parse_sitemap)
+                if self.plan.sitemap_unchanged(lastmod):
+                    self.crawler.stats.inc_value("archive/skipped/sitemap")
+                elif not self._sitemap_too_old(lastmod):
+                    yield Request(url, callback=self.parse_sitemap, errback=self.fetch_failed)
             elif is_article_url(url) and self._wanted(url, lastmod):
-                yield self._article_request(url, "sitemap", lastmod)
+                candidates.append((url, lastmod))
+        yield from self._article_requests(candidates, "sitemap")
 
     def _sitemap_too_old(self, lastmod: datetime | None) -> bool:
         """A sitemap last changed before ``since`` holds nothing newer."""
@@ -153,13 +185,20 @@ class BaongheanSpider(scrapy.Spider):
         """RSS 2.0 ``<item>`` or Atom ``<entry>`` links within since..until."""
         selector = Selector(body=response.body, type="xml")
         selector.remove_namespaces()
+        candidates: list[Candidate] = []
+        bad_dates = 0
         for item in selector.xpath("//item | //entry"):
             href = item.xpath("link/text()").get() or item.xpath("link/@href").get() or ""
             date_text = item.xpath("pubDate/text() | published/text() | updated/text()").get()
             url = resolve(href, response.url, self.base_url)
             when = parse_feed_date(date_text)
+            bad_dates += bool(date_text and date_text.strip() and when is None)
             if url and is_article_url(url) and self._wanted(url, when):
-                yield self._article_request(url, "rss", when)
+                candidates.append((url, when))
+        if bad_dates:
+            report(self.crawler.stats, response.url, "feed-bad-date",
+                   f"{bad_dates} items with unreadable dates, followed as undated", bad_dates)
+        yield from self._article_requests(candidates, "rss")
 
     # -- listing pages --------------------------------------------------------------------------
 
@@ -169,18 +208,25 @@ class BaongheanSpider(scrapy.Spider):
             return
         via = response.meta.get("discovered_via", "listing")
         hrefs = response.css(LISTING_LINKS).getall() + response.css(ANY_LINK).getall()
-        for url in dict.fromkeys(self._links(response, hrefs)):
-            if is_article_url(url):
-                yield self._article_request(url, via, None)
+        links = dict.fromkeys(self._links(response, hrefs))
+        selection = self.index.select([(url, None) for url in links if is_article_url(url)])
+        for url, _ in selection.fetch:
+            yield self._article_request(url, via, None)
         for url in self._links(response, response.css(FEED_LINKS).getall()):
             if urlsplit(url).path.startswith("/rss/"):
-                yield Request(url, callback=self.parse_feed)
-        yield from self._listing_requests(response)
+                yield Request(url, callback=self.parse_feed, errback=self.fetch_failed)
+        unseen = not self._listed.issuperset(selection.new)
+        self._listed.update(selection.new)
+        yield from self._listing_requests(response, paginate=self.plan.deep or unseen)
 
-    def _listing_requests(self, response: TextResponse) -> Iterator[Request]:
+    def _listing_requests(self, response: TextResponse, *, paginate: bool) -> Iterator[Request]:
+        """Next pages (when *paginate*), and section pages (from home) or sub-sections."""
         depth = int(response.meta.get("listing_depth", 0))
         nexts = response.css(NEXT_LINKS).getall() + response.xpath(MORE_LINKS).getall()
-        candidates = list(self._links(response, nexts)) if depth < self._max_listing_pages else []
+        follow = paginate and depth < self._max_listing_pages
+        candidates = list(self._links(response, nexts)) if follow else []
+        if not self.plan.deep:  # one page further at a time
+            candidates = next_page_only(candidates, response.url)
         current = urlsplit(response.url).path.rstrip("/")
         for url in self._links(response, response.css(ANY_LINK).getall()):
             path = urlsplit(url).path
@@ -190,7 +236,7 @@ class BaongheanSpider(scrapy.Spider):
                 candidates.append(url)
         for url in dict.fromkeys(candidates):
             if not is_article_url(url) and not urlsplit(url).path.startswith("/rss"):
-                yield Request(url, callback=self.parse_listing,
+                yield Request(url, callback=self.parse_listing, errback=self.fetch_failed,
                               meta={"discovered_via": "listing", "listing_depth": depth + 1})
 
     def _links(self, response: TextResponse, hrefs: Iterable[str]) -> Iterator[str]:
@@ -201,6 +247,10 @@ class BaongheanSpider(scrapy.Spider):
 
     # -- article pages --------------------------------------------------------------------------
 
+    def _article_requests(self, candidates: list[Candidate], via: str) -> Iterator[Request]:
+        for url, when in self.index.select(candidates).fetch:
+            yield self._article_request(url, via, when)
+
     def _wanted(self, url: str, when: datetime | None) -> bool:
         if self.options.in_range(when):
             return True
@@ -210,7 +260,8 @@ class BaongheanSpider(scrapy.Spider):
 
     def _article_request(self, url: str, via: str, lastmod: datetime | None) -> Request:
         self.crawler.stats.inc_value(f"baonghean/discovered/{via}")
-        return Request(url, callback=self.parse_article, priority=ARTICLE_PRIORITY,
+        return Request(url, callback=self.parse_article, errback=self.fetch_failed,
+                       priority=ARTICLE_PRIORITY,
                        meta={"discovered_via": via, "lastmod": lastmod})
 
     def parse_article(self, response: Response) -> Iterator[FetchedPage]:
@@ -248,13 +299,28 @@ def _headers(response: Response) -> dict[str, str]:
     }
 
 
-def _sitemap_body(response: Response) -> bytes | None:
+def read_sitemap(response: Response, max_size: int) -> Sitemap | tuple[str, str]:
+    """The parsed sitemap, or why it is refused: (kind, detail) for crawler.middlewares.report.
+
+    A gzip file is decompressed up to ``max_size`` bytes; entities are never expanded.
+    """
+    body = response.body
     if gzip_magic_number(response):
         try:
-            return gunzip(response.body, max_size=50 * 1024 * 1024)
-        except Exception:  # noqa: BLE001 - a broken archive is just an invalid sitemap
-            return None
-    return response.body or None
+            body = gunzip(body, max_size=max_size)
+        except ValueError:
+            return "too-large", f"more than {max_size} bytes once decompressed"
+        except (OSError, EOFError, struct.error):
+            return "bad-sitemap", "broken gzip file"
+    if declares_entities(body):
+        return "xml-entities", "the document declares XML entities; not parsed"
+    try:
+        sitemap = Sitemap(body)
+    except (StopIteration, SyntaxError, LxmlError):  # nothing lxml could recover
+        return "bad-sitemap", "not XML"
+    if sitemap.type not in ("sitemapindex", "urlset"):
+        return "bad-sitemap", f"root element <{sitemap.type}> is not a sitemap"
+    return sitemap
 
 
 def parse_w3c_datetime(text: str | None) -> datetime | None:
