@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.errors import ArchiveNotFound as ArchiveNotFound
 from storage.errors import StorageError as StorageError
 from storage.fts import ensure_search_index
-from storage.models import Base
+from storage.migrate import upgrade_schema
 
 logger = logging.getLogger(__name__)
 
@@ -88,10 +88,11 @@ class Database:
     def open(cls, url: str, *, create: bool = True) -> Database:
         """Open the archive at *url*.
 
-        With ``create=True`` the schema (and, on SQLite, the full-text index
-        of :mod:`storage.fts`) is created when missing. With
-        ``create=False`` (readers such as export and stats) a missing database
-        raises :class:`ArchiveNotFound` instead of creating an empty one.
+        The schema, full-text index included, comes from the migrations of
+        :mod:`storage.migrate`: a new archive is created by them and an older
+        one is upgraded to the newest revision. With ``create=False`` (readers
+        such as export and stats) a missing database raises
+        :class:`ArchiveNotFound` instead of creating an empty one.
         """
         if not create:
             path = _sqlite_file(url)
@@ -99,11 +100,10 @@ class Database:
                 raise ArchiveNotFound(f"no archive database at {url}")
         engine = create_db_engine(url)
         try:
-            if create:
-                Base.metadata.create_all(engine)
-                ensure_search_index(engine)
-            elif not inspect(engine).has_table("articles"):
+            if not create and not inspect(engine).has_table("articles"):
                 raise ArchiveNotFound(f"{url} holds no archive (no articles table)")
+            upgrade_schema(engine)
+            ensure_search_index(engine)  # an index dropped by hand comes back
         except BaseException:
             engine.dispose()
             raise

@@ -1,0 +1,153 @@
+"""Schema migrations (Alembic, in ``storage/migrations``): ``python -m storage.migrate``.
+
+Every archive, SQLite or PostgreSQL, gets its schema from the same revisions:
+opening one (:meth:`storage.db.Database.open`) brings it to the newest revision
+before anything else touches it, so a new archive is created by the migrations
+and an old one is upgraded in place. An archive created before migrations
+existed (its tables but no ``alembic_version``) is stamped as the initial
+revision, then upgraded.
+
+Upgrades are serialised between processes starting at the same time (several
+crawl workers on one archive): on PostgreSQL by a transaction-level advisory
+lock, on SQLite by ``BEGIN IMMEDIATE``; the whole upgrade is one transaction
+(both databases have transactional DDL), so a failed upgrade changes nothing.
+An archive already at the newest revision costs one query and takes no lock.
+
+The search index is not in :mod:`storage.models` (SQLite's FTS5 table, its
+triggers and shadow tables; PostgreSQL's ``search_vector`` column and its
+index): :func:`include_object` keeps Alembic's model comparison off them.
+
+Writing a new revision after changing :mod:`storage.models`::
+
+    alembic -x db=sqlite:///scratch.db upgrade head
+    alembic -x db=sqlite:///scratch.db revision --autogenerate -m "what changed"
+
+then review it, set :data:`HEAD_REVISION` to its id, and run the migration tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, inspect, text
+
+logger = logging.getLogger(__name__)
+
+PROG = "python -m storage.migrate"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+INITIAL_REVISION = "0001"
+"""The schema as it was before migrations existed (``create_all`` of the models)."""
+HEAD_REVISION = "0003"
+"""The newest revision; kept here so an up-to-date archive is recognised without
+reading the revision files (a test checks it against them)."""
+VERSION_TABLE = "alembic_version"
+PG_LOCK_KEY = 0x766E6E657773  # "vnnews": the advisory lock of schema upgrades
+
+SEARCH_TABLE_PREFIX = "articles_fts"
+SEARCH_COLUMNS = frozenset({("articles", "search_vector")})
+SEARCH_INDEXES = frozenset({"ix_articles_search"})
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic filter: leave the search index's tables, column and index out of comparisons."""
+    if type_ == "table" and name is not None and name.startswith(SEARCH_TABLE_PREFIX):
+        return False
+    if type_ == "column" and (getattr(obj.table, "name", None), name) in SEARCH_COLUMNS:
+        return False
+    return not (type_ == "index" and name in SEARCH_INDEXES)
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration for the archive's revisions; *connection* is used as given."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The archive's revision; None when it has none (new, or older than migrations)."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    revision = connection.scalar(text(f"SELECT version_num FROM {VERSION_TABLE}"))
+    return str(revision) if revision is not None else None
+
+
+def upgrade_schema(engine: Engine) -> tuple[str | None, str] | None:
+    """Bring the archive to :data:`HEAD_REVISION`; (old revision, new) when it did anything."""
+    with engine.connect() as connection:
+        if schema_revision(connection) == HEAD_REVISION:
+            return None
+        _lock(connection)
+        before = schema_revision(connection)  # another process may have upgraded meanwhile
+        if before == HEAD_REVISION:
+            return None
+        config = alembic_config(connection)
+        if before is None and inspect(connection).has_table("articles"):
+            command.stamp(config, INITIAL_REVISION)
+            before = INITIAL_REVISION
+            logger.info("archive made before migrations: stamped as revision %s", before)
+        command.upgrade(config, "head")
+        after = schema_revision(connection)
+        connection.commit()
+    assert after is not None
+    logger.info("archive schema upgraded from %s to %s", before or "nothing", after)
+    return before, after
+
+
+def _lock(connection: Connection) -> None:
+    """Keep other processes out of the schema until this connection commits."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from storage.cli import make_parser
+
+    parser = make_parser(
+        PROG,
+        "Bring an archive's schema to the newest revision (opening an archive does it too); "
+        "with --status, only print its revision.",
+        f"{PROG} --db postgresql+psycopg://archive@localhost/archive",
+    )
+    parser.add_argument("--status", action="store_true", help="print the revision, change nothing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from storage.cli import db_url, run_cli
+    from storage.db import Database, create_db_engine
+
+    args = build_parser().parse_args(argv)
+    url = db_url(args)
+
+    def command_() -> int:
+        if args.status:
+            engine = create_db_engine(url)
+            try:
+                with engine.connect() as connection:
+                    current = schema_revision(connection)
+            finally:
+                engine.dispose()
+            print(f"revision: {current or 'none'} (newest: {HEAD_REVISION})")
+            return 0 if current == HEAD_REVISION else 1
+        with Database.open(url) as db, db.engine.connect() as connection:
+            print(f"revision: {schema_revision(connection)} (newest: {HEAD_REVISION})")
+        return 0
+
+    return run_cli(PROG, command_)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
