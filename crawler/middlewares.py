@@ -89,7 +89,7 @@ def failure_kind(exc: BaseException) -> str | None:
     if isinstance(exc, Refused):
         return exc.kind
     if isinstance(exc, HttpError):
-        return f"http-{exc.response.status}" if exc.response is not None else "http"
+        return f"http-{exc.response.status}"
     for kinds, name in ((TIMEOUTS, "timeout"), (DNS_ERRORS, "dns"),
                         (CONNECTION_ERRORS, "connection"), ((ResponseDataLossError,), "data-loss")):
         if isinstance(exc, kinds):
@@ -118,10 +118,16 @@ def report_failure(stats: StatsCollector, failure: Failure) -> None:
     if kind is None:
         logger.info("skipped %s: %s", url, failure.value)
         return
-    detail = failure.value.detail if isinstance(failure.value, Refused) else (
-        str(failure.value).splitlines()[0] if str(failure.value) else type(failure.value).__name__
-    )
-    report(stats, url, kind, detail[:300])
+    report(stats, url, kind, _detail(failure.value)[:300])
+
+
+def _detail(exc: BaseException) -> str:
+    if isinstance(exc, Refused):
+        return exc.detail
+    if isinstance(exc, HttpError):
+        return f"answered HTTP {exc.response.status}"
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def declares_entities(body: bytes) -> bool:

@@ -8,12 +8,17 @@ as the first line on stdout. What it serves comes from ``ROOT/routes.json``, a m
 - ``{"status": 301, "location": "/new.html"}``: a redirect (a path is made absolute);
 - optional on any route: ``"status"``, ``"headers"`` (extra headers), ``"delay"``
   (seconds before answering), ``"fail"`` (``{"times": N, "status": 503, "headers": {...}}``:
-  the first N requests get that answer instead).
+  the first N requests get that answer instead);
+- misbehaving routes: ``{"reset": true}`` closes the connection with a TCP reset and no
+  answer; ``"stall": S`` on a file route sends the headers and half the body, then stalls
+  for S seconds and closes the connection.
 
 A request's exact path and query is looked up first, then its path alone (unknown query
 parameters are ignored, as real servers do); anything else is a 404. In text bodies and
 redirect locations the site's origin (``--origin``, default ``https://baonghean.vn``) is
-replaced by the server's own base URL, so pages can carry the real site's absolute links.
+replaced by the server's own base URL, so pages can carry the real site's absolute links;
+``https://elsewhere.example`` becomes ``http://localhost:PORT``, the same server under
+another host name (a crawl that leaves its host shows up in the log).
 With ``--log FILE`` every request is appended as ``METHOD /path?query STATUS``.
 
 Example: python -m tests.siteserver /tmp/site --log /tmp/site-requests.log
@@ -23,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -33,6 +40,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_ORIGIN = "https://baonghean.vn"
+OTHER_ORIGIN = "https://elsewhere.example"
+"""Stands for another site: replaced by ``http://localhost:PORT`` (this server, another host)."""
 NOT_FOUND_PAGE = (
     '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>404</title></head>'
     "<body><h1>Không tìm thấy trang</h1><p>Trang bạn tìm không tồn tại.</p></body></html>"
@@ -49,6 +58,7 @@ class SiteServer(ThreadingHTTPServer):
             (root / "routes.json").read_text(encoding="utf-8"))
         self.origin = origin.encode()
         self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
+        self.other_url = f"http://localhost:{self.server_address[1]}"
         self.log_path = log
         self.lock = threading.Lock()
         self.hits: dict[str, int] = {}
@@ -93,6 +103,9 @@ class SiteHandler(BaseHTTPRequestHandler):
             return
         if route.get("delay"):
             time.sleep(float(route["delay"]))
+        if route.get("reset"):
+            self._reset()
+            return
         fail = route.get("fail")
         if fail and self.server.count(key) <= int(fail.get("times", 1)):
             self._send(int(fail.get("status", 503)), dict(fail.get("headers", {})), b"",
@@ -108,13 +121,41 @@ class SiteHandler(BaseHTTPRequestHandler):
             body = (self.server.root / route["file"]).read_bytes()
             if content_type.startswith(("text/", "application/xml", "application/rss+xml")):
                 body = body.replace(self.server.origin, self.server.base_url.encode())
+                body = body.replace(OTHER_ORIGIN.encode(), self.server.other_url.encode())
         status = int(route.get("status", 301 if "location" in route else 200))
+        if route.get("stall") and send_body:
+            self._stall(status, headers, body, float(route["stall"]))
+            return
         self._send(status, headers, body, send_body)
 
     def _absolute(self, location: str) -> str:
         if location.startswith("/"):
             return self.server.base_url + location
+        location = location.replace(OTHER_ORIGIN, self.server.other_url)
         return location.replace(self.server.origin.decode(), self.server.base_url)
+
+    def _reset(self) -> None:
+        """Drop the connection with a TCP RST (SO_LINGER 0), answering nothing."""
+        self.server.record(self.command, self.path, 0)
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    def _stall(self, status: int, headers: dict[str, str], body: bytes, seconds: float) -> None:
+        """Headers and the first half of the body, then nothing for ``seconds``; then close."""
+        self.server.record(self.command, self.path, status)
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            time.sleep(seconds)
+        except OSError:
+            pass  # the client gave up first
+        self.close_connection = True
 
     def _send(self, status: int, headers: dict[str, str], body: bytes, send_body: bool) -> None:
         self.server.record(self.command, self.path, status)
@@ -124,7 +165,10 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if send_body:
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client stopped reading (a size limit)
 
 
 def start_server(root: Path, log: Path | None = None) -> tuple[subprocess.Popen[str], str]:
