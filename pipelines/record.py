@@ -51,7 +51,7 @@ class ArticleRecord(TypedDict):
     language: str
     """BCP 47 language code ("vi")."""
     extractor: str
-    """Which layer produced the record: "onecms", "layout2018", "layout2017", "metadata", "generic"."""
+    """Layer that gave the body: "onecms", "layout2018", "layout2017", "metadata", "generic"."""
     fetched_at: str | None
     """When the page was fetched, ISO 8601 UTC; None when extracting a saved file."""
 
