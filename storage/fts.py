@@ -122,9 +122,13 @@ def match_expression(query: str) -> str:
     Words and "quoted phrases" must all occur (in any indexed column); a word
     ending in ``*`` matches as a prefix. Everything else is taken literally:
     FTS5 operators and punctuation in the query have no special meaning.
-    ValueError when nothing searchable is left.
+    Vietnamese words are written as separate syllables ("Quỳ Hợp"), so when
+    the plain words also occur side by side, in the query's order, the match
+    ranks higher: the expression adds that phrase as an alternative that only
+    boosts the rank. ValueError when nothing searchable is left.
     """
-    parts: list[str] = []
+    required: list[str] = []
+    plain: list[str] = []
     for match in _QUERY_PARTS.finditer(query):
         phrase, word = match.group(1), match.group(2)
         raw = phrase if phrase is not None else word.replace('"', " ")  # an unmatched quote
@@ -132,8 +136,14 @@ def match_expression(query: str) -> str:
         key = " ".join(fold(raw.rstrip("*") if prefix else raw).split())
         if not any(ch.isalnum() for ch in key):
             continue
-        quoted = f'"{key}"'
-        parts.append(quoted + "*" if prefix else quoted)
-    if not parts:
+        if phrase is None and not prefix:
+            plain.append(key)
+        required.append(f'"{key}"*' if prefix else f'"{key}"')
+    if not required:
         raise ValueError(f"nothing to search for in {query!r}")
-    return " ".join(parts)
+    every = " AND ".join(required)
+    if len(plain) < 2:
+        return every
+    together = [part for part in required if part[1:-1] not in plain]
+    together.append('"' + " ".join(plain) + '"')
+    return f"({every}) OR ({' AND '.join(together)})"
