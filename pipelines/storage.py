@@ -25,8 +25,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.items import FetchedPage
 from storage.archive import ArticleVersion, prepare_article, store_article
@@ -82,16 +83,21 @@ class StoragePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.db = Database.open(self.db_url)
+        try:
+            self.db = Database.open(self.db_url)
+        except SQLAlchemyError as exc:
+            raise self._cannot_start(exc) from exc
         spider = self.crawler.spider
         name = spider.name if spider is not None else self.crawler.spidercls.name
         try:
             upgrade_runs_table(self.db.engine)
             with self.db.session() as session, session.begin():
                 self.run_id = start_run(session, name, _spider_args(spider))
-        except Exception:
+        except Exception as exc:
             self.db.close()
             self.db = None
+            if isinstance(exc, SQLAlchemyError):
+                raise self._cannot_start(exc) from exc
             raise
         logger.info("archive %s: run %d started", self._shown_url(), self.run_id)
 
@@ -138,6 +144,15 @@ class StoragePipeline:
         if self.run_id is not None:
             stats = self.crawler.stats.get_stats()
             record_progress(session, self.run_id, run_figures(stats, "", self.counts + batch))
+
+    def _cannot_start(self, exc: SQLAlchemyError) -> CloseSpider:
+        """The database refuses the run's row (locked by another writer, read-only, full):
+        one clear line, and the crawl closes before it fetches anything."""
+        self.failure = f"a storage error ({type(exc).__name__})"
+        self.crawler.stats.inc_value("archive/errors/storage")
+        logger.error("storage error, the crawl cannot start: %s",
+                     str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return CloseSpider(STOP_REASON)
 
     def _fail(self, exc: Exception, lost: int, *, stop_crawl: bool) -> None:
         self.failure = f"a storage error ({type(exc).__name__})"
