@@ -30,7 +30,8 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.items import FetchedPage
-from storage.archive import ArticleVersion, prepare_article, store_article
+from storage.archive import ArticleVersion, prepare_article
+from storage.batch import store_articles
 from storage.db import Database, resolve_db_url
 from storage.runs import RunFigures, finish_run, record_progress, start_run, upgrade_runs_table
 
@@ -129,7 +130,7 @@ class StoragePipeline:
         batch, self.buffer = self.buffer, []
         try:
             with self.db.session() as session, session.begin():
-                outcomes = [store_article(session, version) for version in batch]
+                outcomes = store_articles(session, batch)
                 self._record_progress(session, Counter(outcomes))
         except Exception as exc:
             self._fail(exc, len(batch), stop_crawl=stop_crawl)

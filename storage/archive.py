@@ -119,6 +119,13 @@ def store_article(session: Session, version: ArticleVersion) -> Outcome:
     """Store a prepared version (see :func:`upsert_article`)."""
     record = version.record
     article = find_article(session, record["canonical_url"], record["url"])
+    return store_found(session, article, version)[0]
+
+
+def store_found(
+    session: Session, article: Article | None, version: ArticleVersion
+) -> tuple[Outcome, Article]:
+    """Store *version* onto *article*, what :func:`find_article` found for it (None: new)."""
     if article is None:
         article = Article(
             fetched_at=version.fetched_at,
@@ -127,16 +134,16 @@ def store_article(session: Session, version: ArticleVersion) -> Outcome:
             content_hash=version.content_hash,
             version=1,
         )
-        apply_record(article, record)
+        apply_record(article, version.record)
         if version.page is not None:
             article.page = page_row(version.page)
         session.add(article)
-        return "new"
+        return "new", article
     if article.content_hash == version.content_hash:
         _refresh(article, version)
-        return "unchanged"
+        return "unchanged", article
     supersede_article(session, article, version)
-    return "updated"
+    return "updated", article
 
 
 def _refresh(article: Article, version: ArticleVersion) -> None:
