@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select, text
@@ -134,8 +135,12 @@ def test_read_only_database_fails_at_open(db_url: str, tmp_path: Path) -> None:
     Database.open(db_url).close()
     read_only = f"sqlite:///file:{tmp_path / 'archive.db'}?mode=ro&uri=true"
     pipeline = StoragePipeline.from_crawler(make_crawler(read_only, batch_size=10))
-    with pytest.raises(OperationalError, match="readonly"):
+    with pytest.raises(CloseSpider) as raised:
         pipeline.open_spider()
+    assert raised.value.reason == "storage-error"
+    assert isinstance(raised.value.__cause__, OperationalError)
+    assert "readonly" in str(raised.value.__cause__)
+    assert pipeline.db is None
 
 
 def test_bad_items_are_errors_not_storage_failures(db_url: str) -> None:
