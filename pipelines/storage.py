@@ -33,7 +33,7 @@ from crawler.items import FetchedPage
 from storage.archive import ArticleVersion, prepare_article
 from storage.batch import store_articles
 from storage.db import Database, resolve_db_url
-from storage.runs import RunFigures, finish_run, record_progress, start_run, upgrade_runs_table
+from storage.runs import RunFigures, finish_run, record_progress, start_run
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -91,7 +91,6 @@ class StoragePipeline:
         spider = self.crawler.spider
         name = spider.name if spider is not None else self.crawler.spidercls.name
         try:
-            upgrade_runs_table(self.db.engine)
             with self.db.session() as session, session.begin():
                 self.run_id = start_run(session, name, _spider_args(spider))
         except Exception as exc:

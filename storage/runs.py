@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun
@@ -128,16 +128,6 @@ def closed_runs(session: Session, spider: str, limit: int = 20) -> list[RunSumma
         .limit(limit)
     )
     return [_summary(run) for run in session.scalars(stmt)]
-
-
-def upgrade_runs_table(engine: Engine) -> None:
-    """Add the columns later versions added to an existing ``crawl_runs`` table."""
-    columns = {column["name"] for column in inspect(engine).get_columns(CrawlRun.__tablename__)}
-    if "skipped_known" not in columns:
-        with engine.begin() as connection:
-            connection.execute(
-                text("ALTER TABLE crawl_runs ADD COLUMN skipped_known INTEGER NOT NULL DEFAULT 0")
-            )
 
 
 def _set_figures(run: CrawlRun, figures: RunFigures) -> None:

@@ -34,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from storage.db import Database, resolve_db_url
 from storage.errors import ArchiveNotFound, StorageError
 from storage.lock import ArchiveLock, LockHeld, LockHolder, archive_lock
-from storage.runs import close_abandoned_runs, upgrade_runs_table
+from storage.runs import close_abandoned_runs
 
 logger = logging.getLogger(__name__)
 
@@ -122,10 +122,9 @@ class Command(ScrapyCrawlCommand):
                         self.previous_holder.describe())
         url = resolve_db_url(self.settings.get("ARCHIVE_DB_URL"))
         try:
-            with Database.open(url, create=False) as db:
-                upgrade_runs_table(db.engine)
-                with db.session() as session, session.begin():
-                    closed = close_abandoned_runs(session)
+            with Database.open(url, create=False) as db, db.session() as session, \
+                    session.begin():
+                closed = close_abandoned_runs(session)
         except ArchiveNotFound:
             return True  # a new archive: nothing to recover
         except (SQLAlchemyError, StorageError) as exc:
