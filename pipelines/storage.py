@@ -150,8 +150,7 @@ class StoragePipeline:
         one clear line, and the crawl closes before it fetches anything."""
         self.failure = f"a storage error ({type(exc).__name__})"
         self.crawler.stats.inc_value("archive/errors/storage")
-        logger.error("storage error, the crawl cannot start: %s",
-                     str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        logger.error("storage error, the crawl cannot start: %s", _database_says(exc))
         return CloseSpider(STOP_REASON)
 
     def _fail(self, exc: Exception, lost: int, *, stop_crawl: bool) -> None:
@@ -161,7 +160,7 @@ class StoragePipeline:
             "storage error, stopping the crawl: %d pages of the failed batch not stored "
             "(earlier batches are committed): %s",
             lost,
-            str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+            _database_says(exc),
         )
         if stop_crawl:
             self._stopping = deferred_from_coro(
@@ -223,6 +222,13 @@ def _error_counts(stats: Mapping[str, Any]) -> dict[str, int]:
             if status.isdigit() and int(status) >= 400:
                 errors[f"http/{status}"] = int(value)
     return errors
+
+
+def _database_says(exc: Exception) -> str:
+    """The database's own words ("database is locked", "database or disk is full")."""
+    cause = getattr(exc, "orig", None) or exc
+    text = str(cause).strip()
+    return text.splitlines()[0] if text else type(cause).__name__
 
 
 def _spider_args(spider: Spider | None) -> dict[str, Any]:
