@@ -122,8 +122,12 @@ def _snippet(options: SearchOptions) -> ColumnElement[str]:
 
 def search(session: Session, query: str, options: SearchOptions | None = None) -> list[Hit]:
     """Articles matching *query* (all words and "phrases", ``word*`` for a prefix)."""
-    require_search(session.get_bind().engine)
     options = options or SearchOptions()
+    if session.get_bind().dialect.name == "postgresql":
+        from storage.pgsearch import search_postgres  # imports this module: import when used
+
+        return search_postgres(session, query, options)
+    require_search(session.get_bind().engine)
     rows = session.execute(search_query(session, query, options))
     return [
         Hit(

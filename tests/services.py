@@ -28,7 +28,9 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -168,27 +170,30 @@ def stop_redis(root: Path) -> None:
         time.sleep(0.05)
 
 
-def new_database(server_url: str) -> str:
-    """A new empty database on the server of *server_url*; its URL."""
-    name = f"archive_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq(server_url), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return server_url.rsplit("/", 1)[0] + "/" + name
+@dataclass(frozen=True)
+class PostgresServer:
+    """A running PostgreSQL server on which tests make and drop their own databases."""
 
+    url: str
+    """URL of its ``postgres`` database (a superuser may create databases there)."""
 
-def clone_database(url: str) -> str:
-    """A new database holding a copy of the one at *url* (no one may be connected to it)."""
-    name = f"archive_{uuid.uuid4().hex[:12]}"
-    source = url.rsplit("/", 1)[1]
-    with psycopg.connect(_libpq(url.rsplit("/", 1)[0] + "/postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-    return url.rsplit("/", 1)[0] + "/" + name
+    def _admin(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(_libpq(self.url), autocommit=True)
 
+    def _url_of(self, name: str) -> str:
+        return self.url.rsplit("/", 1)[0] + "/" + name
 
-def drop_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(_libpq(url.rsplit("/", 1)[0] + "/postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    def new_database(self, template: str | None = None) -> str:
+        """A new database, empty or a copy of the one at URL *template*; its URL."""
+        name = f"archive_{uuid.uuid4().hex[:12]}"
+        copy = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
+        with self._admin() as connection:
+            connection.execute(f'CREATE DATABASE "{name}"{copy}')
+        return self._url_of(name)
+
+    def drop_database(self, url: str) -> None:
+        with self._admin() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 def _libpq(url: str) -> str:
@@ -225,9 +230,10 @@ def _server(env: str, what: str, start: Callable[[Path], str],
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """URL of a PostgreSQL server (database ``postgres``) on which tests may create databases."""
-    yield from _server(PG_ENV, "PostgreSQL", start_postgres, stop_postgres)
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server on which tests may create databases."""
+    for url in _server(PG_ENV, "PostgreSQL", start_postgres, stop_postgres):
+        yield PostgresServer(url)
 
 
 @pytest.fixture(scope="session")
@@ -237,13 +243,13 @@ def redis_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def pg_archive(postgres_server: str) -> Iterator[str]:
+def pg_archive(postgres_server: PostgresServer) -> Iterator[str]:
     """URL of a new, empty PostgreSQL database, dropped after the test."""
-    url = new_database(postgres_server)
+    url = postgres_server.new_database()
     try:
         yield url
     finally:
-        drop_database(url)
+        postgres_server.drop_database(url)
 
 
 def main(argv: list[str] | None = None) -> int:
