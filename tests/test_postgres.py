@@ -39,6 +39,7 @@ from storage.runs import RunFigures, finish_run, start_run
 from storage.search import SearchOptions, search
 from storage.stats import main as stats_main
 from tests.test_search import expected_urls, fixture_articles
+from tests.test_storage import make_page, make_record
 
 if TYPE_CHECKING:
     from tests.services import PostgresServer
@@ -232,3 +233,16 @@ def test_workers_opening_a_new_archive_at_once_migrate_it_once(
             assert schema_revision(connection) == HEAD_REVISION
     finally:
         postgres_server.drop_database(url)
+
+
+def test_search_ranks_words_side_by_side_first(pg_archive: str) -> None:
+    scattered = make_record(
+        1, headline="Hội nghị phối hợp", body="Quỳ Châu hợp tác, hợp đồng, hợp lý, hòa hợp."
+    )
+    together = make_record(2, headline="Mưa lớn", body="Lũ về ở huyện Quỳ Hợp trong đêm.")
+    with Database.open(pg_archive) as db, db.session() as session, session.begin():
+        for record in (scattered, together):
+            upsert_article(session, record, make_page(record))
+    assert pg_found(pg_archive, "quy hop") == [together["canonical_url"],
+                                               scattered["canonical_url"]]
+    assert pg_found(pg_archive, '"quy hop"') == [together["canonical_url"]]
