@@ -8,7 +8,9 @@ so matching ignores case and diacritics and "đ" matches "d", as on SQLite.
 A query reads as on SQLite: every word must occur (in headline, sapo or body),
 "quoted words" must occur one after the other, ``word*`` matches a prefix, and
 anything else (operators, punctuation) is taken literally. Ranking is
-``ts_rank_cd`` with the headline weighted above the sapo above the body.
+``ts_rank_cd`` (cover density: words found close together, as the syllables of
+one Vietnamese word are, rank first) with the headline weighted above the sapo
+above the body.
 Snippets come from ``ts_headline`` over the text as published.
 """
 
