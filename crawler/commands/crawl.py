@@ -29,6 +29,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.db import Database, resolve_db_url
@@ -128,7 +129,8 @@ class Command(ScrapyCrawlCommand):
         except ArchiveNotFound:
             return True  # a new archive: nothing to recover
         except (SQLAlchemyError, StorageError) as exc:
-            logger.error("Cannot open the archive %s: %s", url, str(exc).splitlines()[0])
+            shown = make_url(url).render_as_string(hide_password=True)
+            logger.error("Cannot open the archive %s: %s", shown, str(exc).splitlines()[0])
             return False
         for run in closed:
             logger.warning("Run %d was left unfinished by a crawl that died: %s", run.id,
