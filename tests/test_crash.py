@@ -1,8 +1,9 @@
-"""Crawls that stop half-way: killed with SIGKILL, or paused with ``JOBDIR`` and resumed.
+"""Crawls that stop half-way: killed with SIGKILL, paused with ``JOBDIR`` and resumed,
+or stopped by a storage error.
 
-Both run ``scrapy crawl`` in the background against the fixture site with slow
-article pages, wait (polling the archive) until some batches are committed, stop it,
-check the archive, and run again.
+The first two run ``scrapy crawl`` in the background against the fixture site with
+slow article pages, wait (polling the archive) until some batches are committed,
+stop it, check the archive, and run again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.db import Database
 from tests.conftest import ServedSite
 from tests.crawling import (
     count_rows,
@@ -26,7 +28,7 @@ from tests.crawling import (
     start_crawl,
     wait_for,
 )
-from tests.test_e2e_crawl import REPO, stored_rows
+from tests.test_e2e_crawl import REPO, run_crawl, stored_rows
 
 DELAY = 0.3
 """Seconds the server waits before answering an article page."""
@@ -141,3 +143,17 @@ def test_paused_crawl_resumes_from_its_jobdir(slow: ServedSite, tmp_path: Path) 
 
 def _path(url: str) -> str:
     return "/" + url.split("/", 3)[3]
+
+
+def test_crawl_stopped_by_a_storage_error_exits_with_status_1(
+    site_server: ServedSite, tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.db"
+    Database.open(f"sqlite:///{db}").close()
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TRIGGER refuse BEFORE INSERT ON articles "
+                           "BEGIN SELECT RAISE(ABORT, 'database refused the write'); END")
+    crawl = run_crawl(site_server, db, *RERUN)
+    assert crawl.process.returncode == 1, crawl.process.stderr[-3000:]
+    assert "run 1 storage-error: " in crawl.process.stderr.rstrip().splitlines()[-1]
+    assert run_rows(db) == [("storage-error", 0)]
