@@ -39,6 +39,7 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 LAZY_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-srcset")
+"""Attributes lazy-loading scripts copy into ``src``, in the order they are read."""
 
 
 def parse_credit(caption: str | None) -> str | None:
@@ -77,17 +78,24 @@ def _bare_credit(text: str, start: int) -> re.Match[str] | None:
 
 
 def image_url(img: HtmlElement, base_url: str) -> str | None:
-    """Absolute URL of an <img>: a lazy-load attribute wins over a placeholder ``src``."""
-    src = (img.get("src") or "").strip()
-    candidates = [img.get(name) for name in LAZY_ATTRIBUTES]
-    if src and not _PLACEHOLDER.search(src):
-        candidates.insert(0, src)
-    for value in candidates:
-        if value and value.strip():
-            first = value.strip().split(",")[0].split()[0]
-            if not _PLACEHOLDER.search(first):
-                return urljoin(base_url, first)
+    """Absolute URL of an <img>. A lazy-load attribute (:data:`LAZY_ATTRIBUTES`, the first
+    candidate of a ``data-srcset``) wins over ``src``, which then holds a placeholder of
+    any name ("/assets/lazy.gif") or a low-resolution copy; ``data:`` URIs and known
+    placeholder names are never an answer."""
+    for name in (*LAZY_ATTRIBUTES, "src"):
+        value = _first_candidate(img.get(name), srcset=name.endswith("srcset"))
+        if value and not _PLACEHOLDER.search(value):
+            return urljoin(base_url, value)
     return None
+
+
+def _first_candidate(value: str | None, *, srcset: bool) -> str:
+    """The attribute's URL; for a srcset, its first candidate ("/s.jpg 1x, /l.jpg 2x" ->
+    "/s.jpg"; commas inside a URL are kept, as browsers keep them)."""
+    value = (value or "").strip()
+    if not srcset or not value:
+        return value
+    return value.split(None, 1)[0].rstrip(",")
 
 
 def normalise_captions(raw: list[RawCaption] | None, base_url: str) -> list[Caption]:

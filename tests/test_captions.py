@@ -81,11 +81,27 @@ def test_empty_captions_are_dropped_and_text_is_cleaned() -> None:
             "https://bna.1cdn.vn/c.jpg",
         ),
         ('<img src="c.jpg">', "https://baonghean.vn/thoi-su/c.jpg"),
+        # A lazy-load attribute wins whatever ``src`` holds: a placeholder of any name,
+        # or a low-resolution copy.
         (
-            '<img src="https://x.vn/real.jpg" data-src="https://x.vn/big.jpg">',
-            "https://x.vn/real.jpg",
+            '<img src="/assets/lazy.gif" data-src="real.jpg">',
+            "https://baonghean.vn/thoi-su/real.jpg",
+        ),
+        (
+            '<img src="https://x.vn/small.jpg" data-src="https://x.vn/big.jpg">',
+            "https://x.vn/big.jpg",
+        ),
+        (
+            '<img src="/assets/lazy.gif" data-srcset="/w1200/a.jpg 1200w, /w800/a.jpg 800w">',
+            "https://baonghean.vn/w1200/a.jpg",
         ),
         ('<img data-srcset="/s.jpg 1x, /l.jpg 2x">', "https://baonghean.vn/s.jpg"),
+        ('<img data-srcset="/s.jpg, /l.jpg 2x">', "https://baonghean.vn/s.jpg"),
+        # Commas belong to the URL outside a srcset (image CDNs use them).
+        ('<img data-src="/c_fill,w_300/a.jpg">', "https://baonghean.vn/c_fill,w_300/a.jpg"),
+        # A lazy attribute that holds a placeholder itself gives way to a real ``src``.
+        ('<img src="/real.jpg" data-src="/img/blank.gif">', "https://baonghean.vn/real.jpg"),
+        ('<img src="/img/blank.gif" data-src="data:image/gif;base64,R0lG">', None),
         ('<img src="">', None),
         ('<img src="data:image/gif;base64,R0lG">', None),
     ],

@@ -41,8 +41,10 @@ HEADLINE = XPath("id('title')")
 DATELINE = XPath("id('date')")
 BODY = XPath("id('content')")
 SAPO_BY_ID = XPath("id('sapo summary')")
-SAPO = CSSSelector("h2.sapo, div.sapo, p.sapo")
-"""Searched in the headline's container only (sidebars print other stories' sapos)."""
+SAPO_TAGS = frozenset({"h2", "div", "p"})
+SAPO_CLASS = "sapo"
+"""``h2.sapo``, ``div.sapo``, ``p.sapo``: searched in the headline's container, before the
+body only (sidebars and "Tin cùng chuyên mục" boxes print other stories' sapos)."""
 BREADCRUMB_LINKS = CSSSelector("div.breadcrumb a")
 NOT_BODY = CSSSelector("table.rl, iframe, object, embed, form, .qc, .adv")
 CAPTION_BOXES = XPath(
@@ -199,8 +201,17 @@ def split_bold_lead(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     return None, blocks
 
 
-def _sapo_near(container: HtmlElement | None) -> str | None:
-    return first_text(SAPO, container) if container is not None else None
+def _sapo_near(container: HtmlElement | None, body: HtmlElement | None) -> str | None:
+    """The first ``.sapo`` element of the headline's container printed before the body."""
+    if container is None:
+        return None
+    for el in container.iter():
+        if el is body:
+            break
+        is_sapo = el.tag in SAPO_TAGS and SAPO_CLASS in (el.get("class") or "").split()
+        if is_sapo and (text := element_text(el)):
+            return text
+    return None
 
 
 class Layout2017:
@@ -214,16 +225,16 @@ class Layout2017:
     def extract(self, tree: HtmlElement, url: str) -> Extracted:
         headlines = HEADLINE(tree)
         container = headlines[0].getparent() if headlines else None
+        bodies = BODY(tree)
+        content = bodies[0] if bodies else None
         found = Extracted(
             headline=element_text(headlines[0]) or None if headlines else None,
-            sapo=first_text(SAPO_BY_ID, tree) or _sapo_near(container),
+            sapo=first_text(SAPO_BY_ID, tree) or _sapo_near(container, content),
             dateline=first_text(DATELINE, tree),
             category=section_name(BREADCRUMB_LINKS, tree),
         )
-        bodies = BODY(tree)
-        if not bodies:
+        if content is None:
             return found
-        content = bodies[0]
         boxes = outermost(CAPTION_BOXES(content))
         blocks = body_blocks(content, set(NOT_BODY(content)).union(boxes))
         lead, blocks = split_bold_lead(blocks)
