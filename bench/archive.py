@@ -1,8 +1,9 @@
 """Archive benchmark: build, export, WARC, search and re-parse on large synthetic archives.
 
 Builds a synthetic archive of ``--articles`` articles (100,000 by default) and a
-small one of ``--small`` (10,000) through the real storage code (raw pages
-zlib-compressed, full-text index kept by its triggers) in a temporary
+small one of ``--small`` (10,000) through the storage code the crawl uses
+(``storage.batch.store_articles``; raw pages zlib-compressed, full-text index
+kept by its triggers) in a temporary
 directory, plus the small one again without the full-text index to show what
 the index costs on insert. Then it measures, each step in its own subprocess so
 that each has its own peak RSS:
@@ -45,7 +46,8 @@ from sqlalchemy import text  # noqa: E402
 from bench.synthetic import ArticleFactory  # noqa: E402
 from pipelines.extract import extract_page  # noqa: E402
 from pipelines.reparse import ReparseOptions, reparse  # noqa: E402
-from storage.archive import ArticleVersion, prepare_article, store_article  # noqa: E402
+from storage.archive import ArticleVersion, prepare_article  # noqa: E402
+from storage.batch import store_articles  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.export import export_to_file  # noqa: E402
 from storage.filters import RecordFilter  # noqa: E402
@@ -91,8 +93,7 @@ def step_build(path: Path, total: int, extracted: int, index: bool) -> dict[str,
             if start < total:  # the next batch is made while this one is stored
                 pending = pool.map_async(make, range(start, min(start + BATCH, total)), 100)
             with db.session() as session, session.begin():
-                for version in versions:
-                    store_article(session, version)
+                store_articles(session, versions)
     seconds = time.perf_counter() - started
     return {"articles": total, "seconds": seconds, "per_second": total / seconds,
             "file_mb": path.stat().st_size / 2**20}
