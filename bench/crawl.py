@@ -1,0 +1,136 @@
+"""Crawl benchmark: our full crawl into SQLite vs a bare Scrapy spider, same local site.
+
+The fixture site (``tests/sitegen.py`` with ``--articles`` articles) is served by
+``bench/fastserver.py``. Each round runs, in child processes and with politeness
+limits lifted (no delay, no AutoThrottle, ``--concurrency`` requests at once):
+
+(a) a bare Scrapy spider given the list of article URLs, fetching them and nothing
+    else (project settings and middlewares, no pipelines, no robots.txt);
+(b) our full crawl, ``baonghean`` spider from the home page, robots.txt, sitemaps
+    and feeds, with extraction, validation and storage into a fresh SQLite file.
+
+Prints article pages per second for each and the ratio of their times (target:
+full <= 1.3x bare). Timings are printed, never asserted; nothing is written into
+the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if sys.path and Path(sys.path[0] or ".").resolve() == HERE:
+    del sys.path[0]  # bench/incremental.py would shadow the "incremental" package Twisted needs
+sys.path.insert(0, str(HERE.parent))
+
+from bench.common import (  # noqa: E402
+    LIFTED,
+    BenchError,
+    CrawlResult,
+    CrawlSpec,
+    environment,
+    make_site,
+    print_profile,
+    run_crawl,
+    served,
+)
+
+TARGET = 1.3
+
+
+def describe(name: str, result: CrawlResult) -> None:
+    stats = result.stats
+    print(
+        f"    {name:<6}{result.article_responses:>6} article pages {result.responses:>6} responses"
+        f" {result.seconds:>6.2f}s {result.rate():>6.1f} article pages/s"
+        f" {result.rate(articles_only=False):>6.1f} responses/s  CPU {result.cpu_seconds:.2f}s"
+    )
+    if name == "full":
+        stored = stats.get("archive/articles/new", 0) + stats.get("archive/articles/unchanged", 0)
+        dropped = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
+                   if k.startswith("archive/dropped/")}
+        print(f"          stored {stored} articles, dropped {dropped or 'none'}, "
+              f"peak RSS {result.samples[-1]['peak_mb']:.0f} MB")
+
+
+def one_round(base_url: str, urls: list[str], work: Path, args: argparse.Namespace,
+              number: int) -> tuple[CrawlResult, CrawlResult]:
+    settings = dict(LIFTED, CONCURRENT_REQUESTS=args.concurrency,
+                    CONCURRENT_REQUESTS_PER_DOMAIN=args.concurrency)
+    bare = run_crawl(CrawlSpec("bare", settings=settings, urls=urls), work)
+    db = work / f"archive-{number}.db"
+    full_settings = dict(settings, ARCHIVE_DB_URL=f"sqlite:///{db}")
+    profile = args.profile / f"crawl-full-{number}.txt" if args.profile else None
+    full = run_crawl(CrawlSpec("full", settings=full_settings, spider_args={"base_url": base_url}),
+                     work, profile)
+    print(f"  round {number}:")
+    describe("bare", bare)
+    describe("full", full)
+    print(f"    full / bare time: {full.seconds / bare.seconds:.2f}x "
+          f"(CPU time: {full.cpu_seconds / bare.cpu_seconds:.2f}x)", flush=True)
+    if profile is not None:
+        print_profile(profile)
+    return bare, full
+
+
+def run(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+        work = Path(tmp)
+        site = make_site(work / "site", args.articles, args.per_page)
+        with served(site.root) as base_url:
+            print(f"server: bench/fastserver.py at {base_url}; concurrency {args.concurrency}; "
+                  f"{args.rounds} round(s), bare then full")
+            urls = [base_url + article.path for article in site.articles]
+            results = [one_round(base_url, urls, work, args, n + 1) for n in range(args.rounds)]
+    bare_s = statistics.median(b.seconds for b, _ in results)
+    full_s = statistics.median(f.seconds for _, f in results)
+    ratios = [f.seconds / b.seconds for b, f in results]
+    cpu_ratios = [f.cpu_seconds / b.cpu_seconds for b, f in results]
+    print(f"\nmedian over {args.rounds} round(s): bare {bare_s:.2f}s "
+          f"({statistics.median(b.rate() for b, _ in results):.1f} article pages/s), "
+          f"full {full_s:.2f}s ({statistics.median(f.rate() for _, f in results):.1f} "
+          f"article pages/s)")
+    print(f"full / bare time: median {statistics.median(ratios):.2f}x "
+          f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)}; target <= {TARGET}x)")
+    print(f"full / bare CPU time of the crawl process: median {statistics.median(cpu_ratios):.2f}x")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Pages per second of our full crawl into SQLite vs a bare Scrapy spider "
+                    "on the local fixture site.",
+        epilog="Example: python bench/crawl.py --articles 2000 --rounds 2",
+    )
+    parser.add_argument("--articles", type=int, default=2000,
+                        help="articles on the fixture site (default: %(default)s)")
+    parser.add_argument("--per-page", type=int, default=20,
+                        help="articles per section listing page (default: %(default)s)")
+    parser.add_argument("--concurrency", type=int, default=16,
+                        help="concurrent requests, also per domain (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="bare + full pairs to run (default: %(default)s)")
+    parser.add_argument("--profile", type=Path,
+                        help="directory for py-spy profiles of the full crawls (printed too)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    environment()
+    try:
+        if args.profile:
+            args.profile.mkdir(parents=True, exist_ok=True)
+        run(args)
+    except (BenchError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
