@@ -42,6 +42,9 @@ ITEM_PIPELINES = {
     "pipelines.storage.StoragePipeline": 300,
 }
 
+# ARCHIVE_SCHEDULER=redis shares the crawl between processes (crawler/addons.py).
+ADDONS = {"crawler.addons.CrawlMode": 0}
+
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -54,3 +57,9 @@ ARCHIVE_MAX_LISTING_PAGES = 50  # next-page links followed from one section list
 ARCHIVE_INCREMENTAL = True  # fetch only new, changed or young articles (crawler/incremental.py)
 ARCHIVE_REFRESH_HOURS = 48.0  # articles younger than this are fetched again on every crawl
 ARCHIVE_LOCK_DIR = None  # lock files of non-SQLite archives; None: the system temporary dir
+# Distributed crawling (crawler/distributed.py): several workers, one Redis, one archive.
+ARCHIVE_SCHEDULER = "local"  # "redis": share queue, seen requests and politeness via REDIS_URL
+REDIS_URL = None  # redis://host:6379/0 (scrapy-redis's setting; None: localhost:6379)
+ARCHIVE_REDIS_KEY = "%(spider)s"  # prefix of the crawl's Redis keys; workers of a crawl share it
+ARCHIVE_SHARED_DELAY = None  # seconds between requests to a site, all workers; None: DOWNLOAD_DELAY
+ARCHIVE_WORKER_TTL = 60.0  # seconds after which a silent (dead) worker no longer counts
