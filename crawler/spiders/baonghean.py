@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import struct
+import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -310,7 +311,7 @@ def read_sitemap(response: Response, max_size: int) -> Sitemap | tuple[str, str]
             body = gunzip(body, max_size=max_size)
         except ValueError:
             return "too-large", f"more than {max_size} bytes once decompressed"
-        except (OSError, EOFError, struct.error):
+        except (OSError, EOFError, struct.error, zlib.error):
             return "bad-sitemap", "broken gzip file"
     if declares_entities(body):
         return "xml-entities", "the document declares XML entities; not parsed"
