@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -10,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scrapy.settings import Settings
 from sqlalchemy import select
 
+from crawler.commands.crawl import Command
 from storage.db import Database
 from storage.lock import FileLock, LockHeld, NoLock, archive_lock
 from storage.models import CrawlRun
@@ -136,3 +139,25 @@ def test_second_crawl_is_refused_and_a_killed_crawls_lock_recovered(
 
 def _text(path: Path) -> str:
     return path.read_text() if path.exists() else ""
+
+
+def process_options(db: Path, *args: str) -> Command:
+    """The crawl command's option processing (where the lock is taken), in-process."""
+    command = Command()
+    command.settings = Settings()
+    command.settings.setmodule("crawler.settings", priority="project")
+    parser = argparse.ArgumentParser()
+    command.add_options(parser)
+    opts = parser.parse_args(["-s", f"ARCHIVE_DB_URL=sqlite:///{db}", *args])
+    command.process_options(["baonghean"], opts)
+    return command
+
+
+def test_distributed_workers_share_the_archive_without_the_lock(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with FileLock(tmp_path / "archive.db.lock"):
+        with pytest.raises(SystemExit) as refused:
+            process_options(db)
+        assert refused.value.code == 75
+        worker = process_options(db, "-s", "ARCHIVE_SCHEDULER=redis")
+        assert worker.lock is None

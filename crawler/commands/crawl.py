@@ -5,7 +5,9 @@ Before anything starts, the spider class checks its ``-a`` arguments (a
 ``check_arguments(args)`` class method raising ``ValueError``) and the command takes
 the archive's lock (:mod:`storage.lock`, keyed by ``ARCHIVE_DB_URL``), held until
 the process ends. Holding it, the command closes the ``crawl_runs`` rows that dead
-crawls left open (finish reason ``abandoned``).
+crawls left open (finish reason ``abandoned``). Workers of a distributed crawl
+(``-s ARCHIVE_SCHEDULER=redis``, :mod:`crawler.distributed`) share one archive on
+purpose: they take no lock and leave other runs' rows alone.
 
 Exit statuses:
 
@@ -66,6 +68,8 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1 or self.settings is None:
             return  # `run` reports the usage error
         self._check_arguments(args[0], opts.spargs)
+        if self._distributed():
+            return
         lock_dir = self.settings.get("ARCHIVE_LOCK_DIR")
         lock = archive_lock(resolve_db_url(self.settings.get("ARCHIVE_DB_URL")),
                             Path(lock_dir) if lock_dir else None)
@@ -76,6 +80,10 @@ class Command(ScrapyCrawlCommand):
         except OSError as exc:
             self._fail(args[0], f"cannot take the archive lock {lock.where}: {exc}", EXIT_ABNORMAL)
         self.lock = lock
+
+    def _distributed(self) -> bool:
+        assert self.settings is not None
+        return self.settings.get("ARCHIVE_SCHEDULER", "local") != "local"
 
     def _check_arguments(self, name: str, spargs: dict[str, str]) -> None:
         assert self.settings is not None
@@ -100,7 +108,7 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("running 'scrapy crawl' needs exactly one spider")
         try:
-            if not self._recover_runs():
+            if not self._distributed() and not self._recover_runs():
                 self.exitcode = EXIT_ABNORMAL
                 return
             self.exitcode = self._crawl(args[0], opts.spargs)
