@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import sqlite3
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,7 @@ QUICK_FAILURES = (
     "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1", "-s", "ARCHIVE_MAX_RETRY_AFTER=0.2",
 )  # fmt: skip
 """Failing pages give up within seconds (the defaults take minutes)."""
+DATASETTE_RUNNING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 
 
 @dataclass(frozen=True)
@@ -98,3 +103,28 @@ def run_crawl(base_url: str, server_log: Path, db_url: str, *args: str,
                           timeout=timeout, check=False)
     db = Path(db_url.removeprefix("sqlite:///").removeprefix("file:").split("?")[0])
     return CrawlResult(done.returncode, done.stderr, db, served_requests(server_log)[before:])
+
+
+@contextmanager
+def datasette(db: Path, startup_seconds: float = 60) -> Iterator[str]:
+    """The archive served by Datasette (the web view) on 127.0.0.1; yields its base URL."""
+    command = [sys.executable, "-m", "datasette", "serve", str(db), "-m",
+               str(REPO / "datasette-metadata.yaml"), "-h", "127.0.0.1", "-p", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, cwd=REPO)
+    assert process.stderr is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr or ()],
+                     daemon=True).start()
+    try:
+        seen = []
+        while True:
+            line = lines.get(timeout=startup_seconds)
+            seen.append(line)
+            if match := DATASETTE_RUNNING.search(line):
+                break
+            assert process.poll() is None, "datasette did not start:\n" + "".join(seen)
+        yield match.group(1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -8,13 +8,15 @@ kind, a Scrapy stat, and an entry under its kind in the ``crawl_runs`` record.
 from __future__ import annotations
 
 import json
+import sqlite3
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.hostile_run import QUICK_FAILURES, CrawlResult, run_crawl
+from tests.hostile_run import QUICK_FAILURES, CrawlResult, datasette, run_crawl
 from tests.hostile_site import (
     BAD_CASES,
     GOOD_NAMES,
@@ -197,6 +199,18 @@ def test_export_carries_markup_as_escaped_json_strings(hostile: Hostile) -> None
     assert f'"headline": {headline}' in line
     assert '\\"xss\\"' in line  # the quotes inside the text are escaped
     assert json.loads(line)["headline"] == case.article.headline
+
+
+def test_web_view_shows_markup_as_text(hostile: Hostile) -> None:
+    case = _good(hostile, "scripts-and-markup")
+    with sqlite3.connect(hostile.crawl.db) as connection:
+        [(row_id,)] = connection.execute("SELECT id FROM articles WHERE canonical_url = ?",
+                                         (hostile.url(case.path),))
+    with (datasette(hostile.crawl.db) as base_url,
+          urllib.request.urlopen(f"{base_url}/archive/articles/{row_id}", timeout=30) as page):
+        html = page.read().decode("utf-8")
+    assert "<script>alert(" not in html
+    assert "&lt;script&gt;alert(" in html
 
 
 def _good(hostile: Hostile, name: str) -> GoodCase:
