@@ -23,6 +23,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A page given up is logged once, as a WARNING by the spider's errback (crawler.middlewares).
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 DOWNLOAD_TIMEOUT = 30
 # A page or sitemap larger than this (also once decompressed) is refused as "too-large".
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
