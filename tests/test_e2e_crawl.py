@@ -2,7 +2,8 @@
 
 Every crawl runs as a subprocess (Twisted's reactor cannot restart in one process)
 from the repository root, against ``tests/siteserver.py`` on 127.0.0.1, with the
-politeness settings lifted so the run takes seconds.
+politeness settings lifted so the run takes seconds. The full crawl and its
+checks run twice: into SQLite and into PostgreSQL (``tests/services.py``).
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from pipelines.record import RECORD_FIELDS
 from tests.conftest import ServedSite
 from tests.sitegen import Site, generate
 from tests.sitepages import NOT_FOUND, TOPIC_PATH, VIDEO_PATH
+
+pytest_plugins = ("tests.services",)  # postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
 FAST = (
@@ -36,38 +41,60 @@ COMPARED_FIELDS = (
 )
 
 
+Archive = Path | str
+"""A SQLite archive file, or the URL of any archive database."""
+
+
+def archive_url(db: Archive) -> str:
+    return f"sqlite:///{db}" if isinstance(db, Path) else db
+
+
 @dataclass(frozen=True)
 class Crawl:
     process: subprocess.CompletedProcess[str]
-    db: Path
+    db: Archive
     requests: list[str]
     """Paths the server was asked for during this crawl."""
+    feed: Path | None = None
+    """The ``-O`` output file, if any."""
+    _exported: list[list[dict[str, Any]]] = dataclass_field(default_factory=list, repr=False)
 
     def export(self) -> list[dict[str, Any]]:
-        return export_records(self.db)
+        """``python -m storage.export`` of the archive, run once (the crawl is over)."""
+        if not self._exported:
+            self._exported.append(export_records(self.db))
+        return self._exported[0]
 
 
-def run_crawl(served: ServedSite, db: Path, *args: str) -> Crawl:
+def run_crawl(served: ServedSite, db: Archive, *args: str) -> Crawl:
     before = len(served.requested_paths())
     env = {k: v for k, v in os.environ.items() if k != "ARCHIVE_DB_URL"}
     command = [sys.executable, "-m", "scrapy", "crawl", "baonghean",
-               "-a", f"base_url={served.base_url}", "-s", f"ARCHIVE_DB_URL=sqlite:///{db}",
+               "-a", f"base_url={served.base_url}", "-s", f"ARCHIVE_DB_URL={archive_url(db)}",
                *FAST, *args]
     process = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
                              timeout=300, check=False)
     return Crawl(process, db, served.requested_paths()[before:])
 
 
-def export_records(db: Path, *extra: str) -> list[dict[str, Any]]:
-    command = [sys.executable, "-m", "storage.export", "--db", f"sqlite:///{db}", *extra]
+def export_records(db: Archive, *extra: str) -> list[dict[str, Any]]:
+    command = [sys.executable, "-m", "storage.export", "--db", archive_url(db), *extra]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120,
                           check=True)
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 
 
-def stored_rows(db: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(db) as connection:
-        return list(connection.execute("SELECT canonical_url, url FROM articles"))
+def stored_rows(db: Archive) -> list[tuple[str, str]]:
+    if isinstance(db, Path):
+        with sqlite3.connect(db) as connection:
+            return list(connection.execute("SELECT canonical_url, url FROM articles"))
+    engine = create_engine(db)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT canonical_url, url FROM articles"))
+            return [(canonical, url) for canonical, url in rows]
+    finally:
+        engine.dispose()
 
 
 def by_canonical(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -79,12 +106,34 @@ def expected(served: ServedSite, truth: dict[str, Any], field: str) -> Any:
     return served.url(value) if field in ("url", "canonical_url") else value
 
 
-@pytest.fixture(scope="module")
-def full_crawl(site_server: ServedSite, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
+def new_archive(request: pytest.FixtureRequest, backend: str, work: Path) -> Archive:
+    """A new archive: a SQLite file in *work*, or a PostgreSQL database dropped at the end."""
+    if backend == "sqlite":
+        return work / "archive.db"
+    server = request.getfixturevalue("postgres_server")
+    url: str = server.new_database()
+    request.addfinalizer(lambda: server.drop_database(url))
+    return url
+
+
+def copy_of(request: pytest.FixtureRequest, db: Archive, work: Path) -> Archive:
+    if isinstance(db, Path):
+        shutil.copy(db, work / "again.db")
+        return work / "again.db"
+    server = request.getfixturevalue("postgres_server")
+    url: str = server.new_database(template=db)
+    request.addfinalizer(lambda: server.drop_database(url))
+    return url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def full_crawl(site_server: ServedSite, tmp_path_factory: pytest.TempPathFactory,
+               request: pytest.FixtureRequest) -> Crawl:
     work = tmp_path_factory.mktemp("full-crawl")
-    crawl = run_crawl(site_server, work / "archive.db", "-O", str(work / "out.jsonl"))
+    db = new_archive(request, request.param, work)
+    crawl = run_crawl(site_server, db, "-O", str(work / "out.jsonl"))
     assert crawl.process.returncode == 0, crawl.process.stderr[-3000:]
-    return crawl
+    return replace(crawl, feed=work / "out.jsonl")
 
 
 def test_every_article_archived_exactly_once(site_server: ServedSite, full_crawl: Crawl) -> None:
@@ -154,7 +203,8 @@ def test_export_is_json_lines_in_record_shape(site_server: ServedSite, full_craw
 
 
 def test_feed_output_has_the_record_shape(full_crawl: Crawl) -> None:
-    lines = (full_crawl.db.parent / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert full_crawl.feed is not None
+    lines = full_crawl.feed.read_text(encoding="utf-8").splitlines()
     fed = [json.loads(line) for line in lines]
     assert all(tuple(record) == RECORD_FIELDS for record in fed)
     exported = by_canonical(full_crawl.export())
@@ -166,10 +216,9 @@ def test_feed_output_has_the_record_shape(full_crawl: Crawl) -> None:
 
 
 def test_second_crawl_adds_no_duplicate_and_loses_nothing(
-    site_server: ServedSite, full_crawl: Crawl, tmp_path: Path
+    site_server: ServedSite, full_crawl: Crawl, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    db = tmp_path / "again.db"
-    shutil.copy(full_crawl.db, db)
+    db = copy_of(request, full_crawl.db, tmp_path)
     first = by_canonical(export_records(db))
     again = run_crawl(site_server, db)
     assert again.process.returncode == 0, again.process.stderr[-3000:]
@@ -213,7 +262,7 @@ def test_bad_argument_fails_with_one_line(site_server: ServedSite, tmp_path: Pat
     assert "Traceback" not in crawl.process.stderr
     assert argument.split("=")[0] in lines[0]
     assert crawl.requests == []
-    assert not crawl.db.exists()
+    assert isinstance(crawl.db, Path) and not crawl.db.exists()
 
 
 def test_fixture_site_is_deterministic(site_server: ServedSite, tmp_path: Path) -> None:
