@@ -126,6 +126,10 @@ def _detail(exc: BaseException) -> str:
         return exc.detail
     if isinstance(exc, HttpError):
         return f"answered HTTP {exc.response.status}"
+    for error in (exc, exc.__cause__):
+        reasons = getattr(error, "reasons", None)  # Twisted's ResponseFailed and kin
+        if reasons:
+            return "; ".join(reason.getErrorMessage() for reason in reasons)
     text = str(exc)
     return text.splitlines()[0] if text else type(exc).__name__
 

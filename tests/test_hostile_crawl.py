@@ -68,6 +68,7 @@ def test_crawl_finishes_cleanly(hostile: Hostile) -> None:
     crawl = hostile.crawl
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert "Traceback" not in crawl.log
+    assert " ERROR: " not in crawl.log  # each failure is one WARNING line
     assert crawl.stat("spider_exceptions/count") is None
     [run] = crawl.runs()
     assert run["finish_reason"] == "finished"
@@ -152,6 +153,8 @@ def test_failures_retried_then_given_up(hostile: Hostile) -> None:
     for name, status in (("503", 503), ("429", 429), ("connection-reset", 0)):
         answers = crawl.requested(_bad(hostile, name).path)
         assert set(answers) == {status} and len(answers) >= 2, (name, answers)
+    [line] = crawl.lines("fetch failed (connection)")
+    assert line.endswith("Connection to the other side was lost in a non-clean fashion.")
     assert crawl.requested(_bad(hostile, "403").path) == [403]  # not retried
     assert len(crawl.requested(_bad(hostile, "stalled").path)) == 2
 
