@@ -16,7 +16,12 @@ redirect-loop          a redirect back to a URL of its own chain
 too-many-redirects     more than REDIRECT_MAX_TIMES redirects
 offsite-redirect       a redirect to another host (never followed)
 xml-entities           an XML document that declares entities (never parsed)
+ignored, other         any other refusal or failure
 =====================  ===================================================================
+
+The spider reports ``bad-sitemap`` (not a sitemap, broken gzip), ``too-large`` and
+``xml-entities`` for sitemap files and ``feed-bad-date`` for feed items whose date cannot
+be read the same way; the validation pipeline counts ``unparseable-date``.
 """
 
 from __future__ import annotations
