@@ -49,8 +49,10 @@ SKIPPED_KNOWN = "archive/skipped/known"
 _ERROR_PREFIXES = {
     "archive/errors/": "",
     "spider_exceptions/": "spider/",
-    "downloader/exception_type_count/": "download/",
 }
+"""Stats copied into the run record's errors. Final fetch failures are already counted by kind
+under ``archive/errors/`` (crawler/middlewares.py), so Scrapy's raw per-response and
+per-exception counters (which include attempts that a retry later mended) are left out."""
 
 
 class StoragePipeline:
@@ -217,10 +219,6 @@ def _error_counts(stats: Mapping[str, Any]) -> dict[str, int]:
             if key.startswith(prefix) and key != "spider_exceptions/count":
                 kind = key.removeprefix(prefix).rsplit(".", 1)[-1]
                 errors[label + kind] = errors.get(label + kind, 0) + int(value)
-        if key.startswith("downloader/response_status_count/"):
-            status = key.rsplit("/", 1)[-1]
-            if status.isdigit() and int(status) >= 400:
-                errors[f"http/{status}"] = int(value)
     return errors
 
 

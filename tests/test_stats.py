@@ -50,7 +50,7 @@ def archive(tmp_path: Path) -> str:
                 articles_updated=2,
                 articles_unchanged=3,
                 dropped={"listing": 2, "video": 1},
-                errors={"http/404": 1} if minute else {},
+                errors={"http-404": 1} if minute else {},
             )
             finish_run(session, run_id, figures, datetime(2024, 6, 3, 2, minute, tzinfo=UTC))
         start_run(session, "baonghean", {}, datetime(2024, 6, 3, 3, 0, tzinfo=UTC))
@@ -82,7 +82,7 @@ def test_json_runs_newest_first(archive: str, capsys: pytest.CaptureFixture[str]
     assert [(r["id"], r["finish_reason"]) for r in runs] == [(3, None), (2, "storage-error")]
     assert runs[1]["pages_fetched"] == 70
     assert runs[1]["dropped"] == {"listing": 2, "video": 1}
-    assert runs[1]["errors"] == {"http/404": 1}
+    assert runs[1]["errors"] == {"http-404": 1}
     assert runs[1]["args"] == {"since": "2024-05-01"}
     assert runs[1]["started_at"] == "2024-06-03T01:30:00+00:00"
 

@@ -185,8 +185,6 @@ def test_run_figures_from_scrapy_stats() -> None:
     assert figures.errors == {
         "storage": 1,
         "spider/ValueError": 2,
-        "download/TimeoutError": 4,
-        "http/503": 1,
     }
 
 
