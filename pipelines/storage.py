@@ -105,7 +105,10 @@ class StoragePipeline:
 
     def process_item(self, item: Any) -> dict[str, Any]:
         if self.failure is not None:
-            raise DropItem(f"not stored: the archive stopped after {self.failure}")
+            # The failure was logged once when it happened; later pages are only counted.
+            self.crawler.stats.inc_value("archive/errors/not-stored")
+            url = item.url if isinstance(item, FetchedPage) else type(item).__name__
+            raise DropItem(f"not stored (archive stopped): {url}", log_level="DEBUG")
         if not isinstance(item, FetchedPage) or item.record is None:
             raise TypeError(f"StoragePipeline needs a FetchedPage with a record, got {item!r:.200}")
         try:
