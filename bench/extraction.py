@@ -8,10 +8,14 @@ overlapping 4-token shingles, each page gives tp/fp/fn over the shingle
 multisets (normalised to sum 1), precision and recall are means over pages and
 F1 = 2PR/(P+R) of those means.
 
-(b) Throughput (articles/second) on the site-layout fixture pages
-(``tests/fixtures/pages/*/*/input.html``): bare ``lxml.html`` parsing, our full
-extractor ``pipelines.extract.extract_page``, and trafilatura on the same bytes.
-Each contender runs repeated passes for about ``--seconds`` seconds.
+(b) Throughput (articles/second) on three sets of fixture pages: all of them
+(``tests/fixtures/pages/*/*/input.html``, special pages and generic fallback
+included), the site-layout pages (``onecms``, ``layout2018``, ``layout2017``: what the
+speed targets are about) and the full-size pages among those (``full-page-*``: real
+page weight, 50-145 KB with the whole page chrome, where parsing dominates as it does
+on the live site). Contenders: bare ``lxml.html`` parsing, parse + the generic
+fallback, our full extractor ``pipelines.extract.extract_page``, and trafilatura on
+the same bytes. Each runs repeated passes for about ``--seconds`` seconds.
 
 Figures are printed only; nothing is written.
 """
@@ -52,6 +56,10 @@ DEFAULT_DATASET = (
     Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "article-extraction-benchmark"
 )
 FIXTURE_GLOB = "tests/fixtures/pages/*/*/input.html"
+SITE_LAYOUTS = ("onecms", "layout2018", "layout2017")
+"""Fixture directories of pages a site layout extracts (the targets' subject)."""
+FULL_SIZE_PREFIX = "full-page-"
+"""Case directories holding a page with its whole chrome, at real size."""
 TOKEN_RE = re.compile(r"\w+")
 SHINGLE = 4
 BOOTSTRAP = 1000
@@ -225,17 +233,38 @@ def page_extractor() -> Callable[[Page], object] | None:
     return run
 
 
-def throughput(pattern: str, seconds: float) -> None:
+def page_sets(pattern: str) -> list[tuple[str, list[Page]]]:
+    """(label, pages): all fixture pages, the site-layout ones, the full-size ones."""
     pages = fixture_pages(pattern)
-    print(f"\n(b) Throughput on {len(pages)} site-layout fixture pages ({pattern})")
-    if not pages:
-        print("    no fixture pages yet; skipped")
+    site = [p for p in pages if Path(p.key).parent.parent.name in SITE_LAYOUTS]
+    full = [p for p in site if Path(p.key).parent.name.startswith(FULL_SIZE_PREFIX)]
+    return [
+        ("all fixture pages", pages),
+        (f"site-layout pages ({', '.join(SITE_LAYOUTS)})", site),
+        (f"full-size site-layout pages ({FULL_SIZE_PREFIX}*)", full),
+    ]
+
+
+def throughput(pattern: str, seconds: float) -> None:
+    sets = page_sets(pattern)
+    if not sets[0][1]:
+        print(f"\n(b) Throughput: no fixture pages match {pattern}; skipped")
         return
+    run = page_extractor()
+    for label, pages in sets:
+        if pages:
+            throughput_on(label, pages, run, seconds)
+
+
+def throughput_on(
+    label: str, pages: Sequence[Page], run: Callable[[Page], object] | None, seconds: float
+) -> None:
+    size = statistics.mean(len(p.body) for p in pages) / 1024
+    print(f"\n(b) Throughput on {len(pages)} {label}, {size:.0f} KB on average")
     rates = {"bare lxml.html parse": pace(lambda p: lxml.html.fromstring(p.body), pages, seconds)}
     rates["parse + generic extract_body"] = pace(
         lambda p: extract_body(lxml.html.fromstring(p.body), p.url), pages, seconds
     )
-    run = page_extractor()
     if run is not None:
         rates["ours: extract_page"] = pace(run, pages, seconds)
     rates["trafilatura.extract(bytes)"] = pace(

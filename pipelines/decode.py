@@ -21,8 +21,9 @@ from charset_normalizer import from_bytes
 logger = logging.getLogger(__name__)
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-# Looked for in the first bytes only, where <meta charset> / http-equiv must be.
-_META_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+# Looked for in the first bytes only, where <meta charset> / http-equiv must be; matched
+# on the lower-cased bytes, at each "charset" found there (a case-blind search is slow).
+_META_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)")
 _SNIFF_BYTES = 4096
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -70,15 +71,25 @@ def declared_charsets(body: bytes, headers: Mapping[Any, Any] | None) -> list[st
     content_type = header_value(headers, "content-type")
     if content_type and (match := _HEADER_CHARSET.search(content_type)):
         found.append(match.group(1))
-    if match_bytes := _META_CHARSET.search(body[:_SNIFF_BYTES]):
-        found.append(match_bytes.group(1).decode("ascii", "replace"))
+    if meta := _meta_charset(body[:_SNIFF_BYTES]):
+        found.append(meta)
     names = (codec_name(label) for label in found)
     return list(dict.fromkeys(name for name in names if name))
 
 
+def _meta_charset(head: bytes) -> str | None:
+    lowered = head.lower()
+    at = lowered.find(b"charset")
+    while at >= 0:
+        if match := _META_CHARSET.match(lowered, at):
+            return head[match.start(1) : match.end(1)].decode("ascii", "replace")
+        at = lowered.find(b"charset", at + 1)
+    return None
+
+
 def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
     """Decode a page's bytes to NFC text; undecodable bytes become U+FFFD."""
-    text, _ = _without_nul(*_decode(body, headers))
+    text, _ = _without_nul(body, *_decode(body, headers))
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
@@ -90,7 +101,7 @@ def utf8_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> bytes:
     A clean UTF-8 page that is already NFC is returned as is, without a
     decode/encode round trip.
     """
-    text, exact_utf8 = _without_nul(*_decode(body, headers))
+    text, exact_utf8 = _without_nul(body, *_decode(body, headers))
     if not unicodedata.is_normalized("NFC", text):
         return unicodedata.normalize("NFC", text).encode("utf-8")
     return body if exact_utf8 else text.encode("utf-8")
@@ -110,9 +121,11 @@ def looks_binary(body: bytes, headers: Mapping[Any, Any] | None = None) -> bool:
     return binary > max(4, len(head) // 20)
 
 
-def _without_nul(text: str, exact_utf8: bool) -> tuple[str, bool]:
-    """NUL characters dropped, as HTML parsers do (lxml would turn each into U+FFFD)."""
-    if "\x00" in text:
+def _without_nul(body: bytes, text: str, exact_utf8: bool) -> tuple[str, bool]:
+    """NUL characters dropped, as HTML parsers do (lxml would turn each into U+FFFD).
+    When ``body`` is ``text`` in UTF-8 the bytes are searched: a NUL byte there is a NUL
+    character, and finding a byte is much faster than finding a character."""
+    if b"\x00" in body if exact_utf8 else "\x00" in text:
         return text.replace("\x00", ""), False
     return text, exact_utf8
 
@@ -123,26 +136,26 @@ def _decode(body: bytes, headers: Mapping[Any, Any] | None) -> tuple[str, bool]:
         if body.startswith(bom):
             return body[len(bom) :].decode(name, errors="replace"), False
     for name, tolerant in _candidates(body, headers):
-        text = _try_decode(body, name, tolerant=tolerant)
+        text, exact = _try_decode(body, name, tolerant=tolerant)
         if text is not None:
-            return text, name == "utf-8" and "\ufffd" not in text
+            return text, exact and name == "utf-8"
         logger.debug("charset %s does not decode the page", name)
     detected = _detect(body)
     return body.decode(detected or "utf-8", errors="replace"), False
 
 
-def _try_decode(body: bytes, name: str, *, tolerant: bool) -> str | None:
-    """Strict decode; with ``tolerant``, UTF-8 with a few stray bad bytes (a truncated
-    page) still counts."""
+def _try_decode(body: bytes, name: str, *, tolerant: bool) -> tuple[str | None, bool]:
+    """(text, whether the decode was strict). Strict first; with ``tolerant``, UTF-8 with a
+    few stray bad bytes (a truncated page) still counts, each one read as U+FFFD."""
     try:
-        return body.decode(name)
+        return body.decode(name), True
     except UnicodeDecodeError:
         if not tolerant or name != "utf-8":
-            return None
+            return None, False
     text = body.decode(name, errors="replace")
     bad = text.count("\ufffd")
     non_ascii = sum(1 for ch in text if ord(ch) > 127)
-    return text if bad <= max(2, non_ascii // 200) else None
+    return (text if bad <= max(2, non_ascii // 200) else None), False
 
 
 def _candidates(body: bytes, headers: Mapping[Any, Any] | None) -> Iterable[tuple[str, bool]]:

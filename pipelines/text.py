@@ -48,10 +48,10 @@ def clean_text(text: str | None, *, keep_newlines: bool = False) -> str:
             text = _INVISIBLE.sub("", text)
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-    if not keep_newlines:
+    if not keep_newlines or "\n" not in text:
         return " ".join(text.split())
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n".join([line for line in lines if line])
 
 
 def element_text(el: HtmlElement | None) -> str:
@@ -59,11 +59,9 @@ def element_text(el: HtmlElement | None) -> str:
     whitespace normalised, scripts and styles left out."""
     if el is None:
         return ""
-    return "\n".join(paragraphs_of(el, _never))
-
-
-def _never(el: HtmlElement) -> bool:
-    return False
+    if not len(el):  # no children: its own text is all there is
+        return clean_text(el.text)
+    return "\n".join([text for _, text in text_blocks(el)])
 
 
 def squash_key(text: str) -> str:
@@ -77,50 +75,78 @@ def paragraphs_of(root: HtmlElement, skip: Callable[[HtmlElement], bool]) -> lis
 
 
 def text_blocks(
-    root: HtmlElement, skip: Callable[[HtmlElement], bool]
+    root: HtmlElement, skip: Callable[[HtmlElement], bool] | None = None
 ) -> list[tuple[HtmlElement, str]]:
     """(owner, text) for each block of text under ``root``, in document order.
 
     A block is the text between two block boundaries: a ``<p>``, ``<h2>``, ``<li>``
     or bare ``<div>``, or loose text between block elements (owned by the nearest
-    block ancestor). ``<br>`` stays a newline inside its block. Elements for which
-    ``skip`` returns True are left out with their subtree (their tail text is kept:
-    it belongs to the parent).
+    block ancestor). ``<br>`` stays a newline inside its block; line breaks in the
+    page's source are spaces, as a browser shows them. Elements for which ``skip``
+    returns True are left out with their subtree (their tail text is kept: it belongs
+    to the parent).
     """
     walk = _BlockWalk(skip)
-    walk.run.append(root.text or "")
+    if root.text:
+        walk.run.append(root.text)
     walk.children(root, root)
     walk.flush(root)
     return walk.out
 
 
+_BR = "\ufdd0"
+"""Stands for ``<br>`` while a block's text is gathered (a Unicode noncharacter: never
+text), so that the source's own line breaks can become spaces first."""
+
+
 class _BlockWalk:
-    def __init__(self, skip: Callable[[HtmlElement], bool]) -> None:
+    """One pass over a subtree; each element is touched once, leaves without a call."""
+
+    __slots__ = ("skip", "run", "out")
+
+    def __init__(self, skip: Callable[[HtmlElement], bool] | None) -> None:
         self.skip = skip
         self.run: list[str] = []
         self.out: list[tuple[HtmlElement, str]] = []
 
     def children(self, el: HtmlElement, owner: HtmlElement) -> None:
+        run, skip = self.run, self.skip
         for child in el:
-            tag = child.tag if isinstance(child.tag, str) else ""
+            tag = child.tag
             if tag == "br":
-                self.run.append("\n")
-            elif tag and tag not in SKIP_TEXT_TAGS and not self.skip(child):
+                run.append(_BR)
+            elif (
+                type(tag) is str and tag not in SKIP_TEXT_TAGS and (skip is None or not skip(child))
+            ):
+                text = child.text
                 if tag in BLOCK_TAGS:
                     self.flush(owner)
-                    self.run.append(child.text or "")
-                    self.children(child, child)
+                    if text:
+                        run.append(text)
+                    if len(child):
+                        self.children(child, child)
                     self.flush(child)
                 else:
-                    self.run.append(child.text or "")
-                    self.children(child, owner)
-            self.run.append(child.tail or "")
+                    if text:
+                        run.append(text)
+                    if len(child):
+                        self.children(child, owner)
+            tail = child.tail
+            if tail:
+                run.append(tail)
 
     def flush(self, owner: HtmlElement) -> None:
-        raw = "".join(self.run)
-        self.run.clear()
-        if raw.isspace() or not raw:
+        run = self.run
+        if not run:
             return
+        raw = "".join(run)
+        run.clear()
+        if raw.isspace():
+            return
+        if "\n" in raw:
+            raw = raw.replace("\n", " ")
+        if _BR in raw:
+            raw = raw.replace(_BR, "\n")
         text = clean_text(raw, keep_newlines=True)
         if text:
             self.out.append((owner, text))

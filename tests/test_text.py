@@ -52,6 +52,12 @@ def test_element_text_keeps_br_as_newline_and_skips_scripts() -> None:
     assert element_text(None) == ""
 
 
+def test_source_line_breaks_are_spaces_and_only_br_breaks_a_line() -> None:
+    el = lxml.html.fromstring("<div><p>Một hai\nba   bốn<br>năm\r\nsáu</p>\n<p>\n bảy\n</p></div>")
+    assert element_text(el) == "Một hai ba bốn\nnăm sáu\nbảy"
+    assert element_text(lxml.html.fromstring("<p>\n  một\n  hai \n</p>")) == "một hai"
+
+
 def test_element_text_separates_blocks() -> None:
     el = lxml.html.fromstring("<div><p>Một</p><p>Hai</p>ba</div>")
     assert element_text(el) == "Một\nHai\nba"
