@@ -24,7 +24,9 @@ are, with three small additions of ours:
     a downloader middleware that spaces the requests to one site by
     ``ARCHIVE_SHARED_DELAY`` seconds across all workers: each request reserves
     the site's next free start time in Redis (an atomic script on the Redis
-    server's clock, so workers on several hosts agree) and waits until then.
+    server's clock, so workers on several hosts agree) and waits until then. A
+    worker busy past the reserved time (by more than half the delay) reserves
+    again rather than bunch up with the next worker's request.
 
 Requests travel through Redis pickled (scrapy-redis's default serializer, as
 Scrapy's own disk queues do): Redis must be reachable by the crawl's workers only.
@@ -59,6 +61,8 @@ logger = logging.getLogger(__name__)
 
 BUSY, IDLE = "busy", "idle"
 DEFAULT_WORKER_TTL = 60.0
+MAX_RESERVATIONS = 3
+"""A request whose worker overslept its start this many times goes anyway."""
 POLITENESS_KEY = "vnnews-archiver:politeness:{site}"
 """Per-site key of the next free request start (milliseconds, Redis clock)."""
 RESERVE_SCRIPT = """
@@ -203,13 +207,20 @@ class SharedPoliteness:
         return cls(get_redis_from_settings(settings), delay, crawler.stats)
 
     async def process_request(self, request: Request) -> None:
-        site = urlsplit(request.url).netloc
-        wait_ms = int(self.reserve(keys=[POLITENESS_KEY.format(site=site)],
-                                   args=[self.delay_ms]))
-        if wait_ms > 0:
+        """Wait for the site's next free start; a wait overslept (busy worker) starts over."""
+        key = POLITENESS_KEY.format(site=urlsplit(request.url).netloc)
+        for _ in range(MAX_RESERVATIONS):
+            wait_ms = int(self.reserve(keys=[key], args=[self.delay_ms]))
+            if wait_ms <= 0:
+                return
             self.stats.inc_value("archive/politeness/waits")
             self.stats.inc_value("archive/politeness/wait_ms", wait_ms)
+            started = time.monotonic()
             await sleep(wait_ms / 1000)
+            late_ms = (time.monotonic() - started) * 1000 - wait_ms
+            if late_ms <= self.delay_ms / 2:
+                return
+            self.stats.inc_value("archive/politeness/overslept")
 
 
 def _text(value: bytes | str) -> str:
