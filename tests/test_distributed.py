@@ -74,19 +74,16 @@ class Worker:
         return int(found.group(1)) if found else 0
 
 
-def run_workers(site: TimedSiteServer, db: str, redis_url: str, key: str, work: Path,
+def run_workers(site: TimedSiteServer, db: str, redis_url: str, key: str,
                 delay: float = SHARED_DELAY) -> list[Worker]:
     """Two workers of one crawl, started together; their exit statuses and logs."""
     processes = []
-    for n in range(2):
-        # Each worker keeps its own lock directory, as workers on separate hosts do.
-        lock_dir = work / f"locks-{n}"
-        lock_dir.mkdir(exist_ok=True)
+    for _ in range(2):
         command = [
             sys.executable, "-m", "scrapy", "crawl", "baonghean", "-a", f"base_url={site.base_url}",
             "-s", f"ARCHIVE_DB_URL={db}", "-s", "ARCHIVE_SCHEDULER=redis",
             "-s", f"REDIS_URL={redis_url}", "-s", f"ARCHIVE_REDIS_KEY={key}",
-            "-s", f"ARCHIVE_SHARED_DELAY={delay}", "-s", f"ARCHIVE_LOCK_DIR={lock_dir}",
+            "-s", f"ARCHIVE_SHARED_DELAY={delay}",
             *FAST,
         ]
         processes.append(subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE,
@@ -106,14 +103,13 @@ class SharedCrawl:
 
 
 @pytest.fixture(scope="module")
-def shared_crawl(timed_site: TimedSiteServer, postgres_server: PostgresServer, redis_server: str,
-                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedCrawl]:
+def shared_crawl(timed_site: TimedSiteServer, postgres_server: PostgresServer,
+                 redis_server: str) -> Iterator[SharedCrawl]:
     """One crawl by two workers; the tests read it, the last one crawls again on top."""
     db = postgres_server.new_database()
     key = f"test-{uuid.uuid4().hex[:8]}"
     try:
-        workers = run_workers(timed_site, db, redis_server, key,
-                              tmp_path_factory.mktemp("workers"))
+        workers = run_workers(timed_site, db, redis_server, key)
         for worker in workers:
             assert worker.returncode == 0, worker.log[-3000:]
         yield SharedCrawl(timed_site, db, redis_server, key, workers, list(timed_site.arrivals))
@@ -164,11 +160,11 @@ def test_politeness_delay_holds_across_workers(shared_crawl: SharedCrawl) -> Non
 
 
 def test_second_shared_crawl_skips_what_the_archive_holds(
-    shared_crawl: SharedCrawl, fixture_site: Site, tmp_path: Path
+    shared_crawl: SharedCrawl, fixture_site: Site
 ) -> None:
     before = len(shared_crawl.site.arrivals)
     workers = run_workers(shared_crawl.site, shared_crawl.db, shared_crawl.redis_url,
-                          shared_crawl.key, tmp_path, delay=0.01)
+                          shared_crawl.key, delay=0.01)
     assert [w.returncode for w in workers] == [0, 0], workers[0].log[-3000:]
     again = [path for _, path in shared_crawl.site.arrivals[before:]]
     assert again, "the second crawl fetched nothing at all"
