@@ -9,10 +9,10 @@ one caption: each caption is kept once.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from pipelines.pagekind import join_url
 from pipelines.record import Caption
 from pipelines.sites.base import RawCaption
 from pipelines.text import clean_text, squash_key
@@ -85,7 +85,7 @@ def image_url(img: HtmlElement, base_url: str) -> str | None:
     for name in (*LAZY_ATTRIBUTES, "src"):
         value = _first_candidate(img.get(name), srcset=name.endswith("srcset"))
         if value and not _PLACEHOLDER.search(value):
-            return urljoin(base_url, value)
+            return join_url(base_url, value)
     return None
 
 
@@ -110,7 +110,7 @@ def normalise_captions(raw: list[RawCaption] | None, base_url: str) -> list[Capt
         text = clean_text(item.text)
         if not text:
             continue
-        url = urljoin(base_url, item.image_url) if item.image_url else None
+        url = join_url(base_url, item.image_url) if item.image_url else None
         key, credit = _key_and_credit(text)
         previous = kept.get(key)
         if previous is None:

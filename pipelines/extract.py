@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
@@ -37,6 +36,8 @@ from pipelines.pagekind import (
     check_soft_404,
     check_url,
     clean_url,
+    first_title,
+    join_url,
     looks_like_listing,
     parse_html,
     site_of,
@@ -44,7 +45,7 @@ from pipelines.pagekind import (
 from pipelines.record import RECORD_FIELDS
 from pipelines.sites import find_layout
 from pipelines.sites.base import Extracted, Layout
-from pipelines.text import clean_text, fold_diacritics, squash_key
+from pipelines.text import clean_text, fold_diacritics, squash_key, text_content
 
 __all__ = ["REASONS", "NotAnArticle", "extract_page", "main"]
 
@@ -60,10 +61,19 @@ def extract_page(body: bytes, url: str, headers: Mapping[Any, Any] | None = None
     check_soft_404(tree)
     layout = find_layout(tree, url)
     site = layout.extract(tree, url) if layout is not None else Extracted()
-    meta = extract_metadata(tree, url)
+    meta = extract_metadata(tree, url, skip=_known(site))
     if layout is None and looks_like_listing(tree, url):
         raise NotAnArticle("listing", "many article links and no article structure")
     return _build_record(tree, url, layout, site, meta)
+
+
+def _known(site: Extracted) -> set[str]:
+    """Fields the site layer found: the metadata layer need not look for them. A printed
+    date with its time also makes a machine-readable date unnecessary."""
+    known = {name for name, value in vars(site).items() if value}
+    if site.dateline and isinstance(parse_dateline(clean_text(site.dateline)), datetime):
+        known.add("published")
+    return known
 
 
 def _build_record(
@@ -117,14 +127,14 @@ def _dates_and_people(site: Extracted, meta: Extracted, byline: str | None) -> d
 
 
 def _headline(tree: HtmlElement, url: str, site: Extracted, meta: Extracted) -> str | None:
+    if headline := clean_text(site.headline):
+        return headline  # a layout reads the page's own heading: no site name to strip
     site_names = (
         el.get("content") or "" for el in tree.iter("meta") if el.get("property") == "og:site_name"
     )
     names = [site_of(url).split(".")[0], *site_names]
-    title = next(tree.iter("title"), None)
-    titles = [title.text_content()] if title is not None else []
-    if headline := clean_text(site.headline):
-        return headline  # a layout reads the page's own heading: no site name to strip
+    title = first_title(tree)
+    titles = [text_content(title)] if title is not None else []
     for candidate in (meta.headline, *titles):
         if text := strip_site_suffix(clean_text(candidate), names):
             return text
@@ -197,7 +207,10 @@ def _canonical(url: str, declared: str | None) -> str:
     article (some sites point every page's canonical at the home page)."""
     if not declared:
         return url
-    absolute = urljoin(url, clean_text(declared))
+    declared = clean_text(declared)
+    if declared == url:
+        return url
+    absolute = join_url(url, declared)
     same_site = site_of(absolute) == site_of(url) and absolute.startswith(("http://", "https://"))
     same_article = article_id(url) in (None, article_id(absolute))
     return clean_url(absolute) if same_site and same_article else url

@@ -29,7 +29,7 @@ from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstru
 
 from pipelines.decode import utf8_html
 from pipelines.metadata import find_article_ld, meta_values
-from pipelines.text import element_text, squash_key
+from pipelines.text import element_text, squash_key, text_content
 
 REASONS = frozenset(
     {"empty", "video", "photo", "podcast", "tag", "topic", "search", "soft-404", "listing",
@@ -43,6 +43,9 @@ TOPIC_SECTIONS = frozenset({"chu-de", "event", "su-kien-noi-bat"})
 SEARCH_SECTIONS = frozenset({"tim-kiem", "search", "tim-kiem.html", "search.html"})
 TOPIC_PAGE = re.compile(r"-event\d+\.html?$")
 ARTICLE_ID = re.compile(r"[-/](?:post)?(\d{5,})\.(?:html?|amp)$")
+PLAIN_ABSOLUTE_URL = re.compile(r"https?://([^/?#;\s\[\]\\]+)(?:/[^?#;\s\\]*)?")
+"""An absolute URL that ``urljoin`` gives back as it is (no query, fragment, params,
+white space or bracket; the host is checked to be ASCII)."""
 TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|zarsrc|gidzl|_gl|mc_cid|mc_eid)$")
 SOFT_404_PHRASES = tuple(
     squash_key(p)
@@ -51,9 +54,15 @@ SOFT_404_PHRASES = tuple(
         "Bài viết không tồn tại", "Page not found", "404 Not Found", "Lỗi 404",
     )
 )  # fmt: skip
-LINK_TARGETS = XPath("//a/@href")
+FIRST_TITLE = XPath("descendant::title[1]")
+FIRST_H1 = XPath("descendant::h1[1]")
+"""Positional steps: libxml2 stops at the first match instead of walking the page."""
+LINK_TARGETS = XPath("descendant::a/@href")
+STORY_LINK_HINT = re.compile(r"\d{5,}\.(?:html?|amp)")
+"""What an article link's ``href`` must contain (checked before the cost of resolving it)."""
 LISTING_LINK_COUNT = XPath(
-    "count(//h3[contains(concat(' ', normalize-space(@class), ' '), ' b-grid__title ')]//a)"
+    "count(descendant::h3[contains(concat(' ', normalize-space(@class), ' '), ' b-grid__title ')]"
+    "/descendant::a)"
 )
 """Story links of a OneCMS listing (``h3.b-grid__title a``), counted without leaving C."""
 LISTING_MIN_LINKS = 8
@@ -109,12 +118,19 @@ def parse_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> HtmlEle
         raise NotAnArticle("empty", str(error)) from error
 
 
+def first_title(tree: HtmlElement) -> HtmlElement | None:
+    """The page's first ``<title>`` (the search stops there)."""
+    found = FIRST_TITLE(tree)
+    return found[0] if found else None
+
+
 def check_soft_404(tree: HtmlElement) -> None:
     """Reject an error page served as 200: its <title> or first <h1> says so."""
-    for el in (next(tree.iter("title"), None), next(tree.iter("h1"), None)):
+    h1 = FIRST_H1(tree)
+    for el in (first_title(tree), h1[0] if h1 else None):
         if el is None:
             continue
-        key = squash_key(el.text_content())
+        key = squash_key(text_content(el))
         if any(phrase in key for phrase in SOFT_404_PHRASES):
             raise NotAnArticle("soft-404", element_text(el).replace("\n", " "))
 
@@ -130,9 +146,19 @@ def looks_like_listing(tree: HtmlElement, url: str) -> bool:
     if find_article_ld(tree) is not None:
         return False
     host = urlsplit(url).hostname
-    targets = {urljoin(url, str(href)) for href in LINK_TARGETS(tree)}
+    hrefs = {str(href) for href in LINK_TARGETS(tree)}
+    targets = {join_url(url, href) for href in hrefs if STORY_LINK_HINT.search(href)}
     stories = {t for t in targets if ARTICLE_ID.search(urlsplit(t).path)}
     return len({t for t in stories if urlsplit(t).hostname == host}) >= LISTING_MIN_LINKS
+
+
+def join_url(base: str, url: str) -> str:
+    """``urljoin(base, url)``, without its cost for the usual case: a plain absolute
+    http(s) URL, which ``urljoin`` returns unchanged."""
+    plain = PLAIN_ABSOLUTE_URL.fullmatch(url)
+    if plain is not None and plain.group(1).isascii():
+        return url
+    return urljoin(base, url)
 
 
 def article_id(url: str) -> str | None:

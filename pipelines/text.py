@@ -43,6 +43,12 @@ def clean_text(text: str | None, *, keep_newlines: bool = False) -> str:
     """
     if not text:
         return ""
+    if text.isprintable():  # no line break, tab, no-break space or invisible character
+        if "  " in text or text[0] == " " or text[-1] == " ":
+            text = " ".join(text.split())
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        return text
     if not text.isascii():
         if _INVISIBLE.search(text):
             text = _INVISIBLE.sub("", text)
@@ -62,6 +68,15 @@ def element_text(el: HtmlElement | None) -> str:
     if not len(el):  # no children: its own text is all there is
         return clean_text(el.text)
     return "\n".join([text for _, text in text_blocks(el)])
+
+
+def text_content(el: HtmlElement) -> str:
+    """All text inside ``el``, as ``HtmlElement.text_content()`` gives it (script text
+    included, its own tail not), without that method's cost for an element with no
+    children (most paragraphs, links and headings)."""
+    if not len(el):
+        return el.text or ""
+    return "".join(el.itertext())
 
 
 def squash_key(text: str) -> str:

@@ -9,11 +9,14 @@ its module and list its ``LAYOUT`` in :func:`layouts`.
 
 from __future__ import annotations
 
+from functools import cache
+
 from lxml.html import HtmlElement
 
 from pipelines.sites.base import Layout
 
 
+@cache  # the import below runs once, not for every page
 def layouts() -> tuple[Layout, ...]:
     """The layouts in the order they are tried (newest first)."""
     # Imported here, not at the top: layout modules use helpers (captions, text)

@@ -5,72 +5,56 @@ Recognised by structure (``div.c-news-detail`` around ``article.entry``, or the
 line, sapo, lead image) sits inside ``article.entry`` and is kept out of the body,
 as are related-story boxes, highlight boxes, ads, share widgets and the final
 signed paragraph (which becomes the byline when the header has none).
+
+Each part of the page is read in one pass: the header's fields in one walk of the
+header, the body and its figure boxes in one walk of the entry (which box is left
+out is decided by :mod:`pipelines.sites.onecms_body`), the tags from the few ``<h4>``
+of the wrapper. Page-wide lookups walk one tag name in C.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from urllib.parse import urlsplit
 
 from lxml.cssselect import CSSSelector
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from pipelines.bylines import looks_like_byline
 from pipelines.captions import image_url
 from pipelines.sites.base import Extracted, RawCaption
-from pipelines.text import BLOCK_TAGS, clean_text, element_text, squash_key, text_blocks
+from pipelines.sites.onecms_body import BodyScan, is_signature
+from pipelines.text import element_text, squash_key, text_blocks
 
 logger = logging.getLogger(__name__)
 
 NAME = "onecms"
 
-# Page-wide lookups walk one tag (``tree.iter("article")``), which is far cheaper
-# than a whole-tree CSS scan; class selectors run inside the article only.
 ENTRY_TAG, ENTRY_CLASS = "article", "entry"
 WRAPPER_CLASSES = frozenset({"c-news-detail", "b-maincontent"})
-HEADER = CSSSelector("div.sc-longform-header")
-HEADLINE = CSSSelector("h1.sc-longform-header-title, h1.block-sc-title")
-SAPO = CSSSelector("p.sc-longform-header-sapo, .block-sc-sapo")
-AUTHOR = CSSSelector("span.sc-longform-header-author, .block-sc-author")
-DATE = CSSSelector("span.sc-longform-header-date, .block-sc-publish-time")
+HEADER_TAG, HEADER_CLASS = "div", "sc-longform-header"
+"""``div.sc-longform-header``: the first one in the entry."""
+Rule = tuple[str | None, str]
+"""(tag or None for any, class): one alternative of a selector "tag.class"."""
+HEADLINE: tuple[Rule, ...] = (("h1", "sc-longform-header-title"), ("h1", "block-sc-title"))
+SAPO: tuple[Rule, ...] = (("p", "sc-longform-header-sapo"), (None, "block-sc-sapo"))
+AUTHOR: tuple[Rule, ...] = (("span", "sc-longform-header-author"), (None, "block-sc-author"))
+DATE: tuple[Rule, ...] = (("span", "sc-longform-header-date"), (None, "block-sc-publish-time"))
+HEADER_FIELDS = {"headline": HEADLINE, "sapo": SAPO, "byline": AUTHOR, "dateline": DATE}
+"""Read from the header block (from the entry when there is none), first match with text."""
 SOURCE_LINE = CSSSelector(".js-source-copy")
-BREADCRUMB_TAG = "ol"
-BREADCRUMB_LINKS = CSSSelector("li.breadcrumb-item a")
-"""Inside an ``<ol>``."""
-TAG_LINKS = CSSSelector("div.c-widget-tags.onecms__tags ul li h4 a")
-FIGURES = CSSSelector("figure, table.image, div.image, div.photo-box, .sc-longform-header-media")
-FIGURE_CAPTION = CSSSelector("figcaption, .image_desc, .caption, .image-caption, .desc")
-IMAGES = CSSSelector("img")
-
-NOT_BODY_CLASSES = frozenset(
-    {
-        "sc-longform-header", "sc-related-articles", "sc-empty-layer", "sc-hightlight-box",
-        "c-box", "js-source-copy", "c-widget-tags", "onecms__tags", "breadcrumb",
-        "article__related-inline", "box-related", "related-news", "social-share",
-        "image", "photo-box", "image_desc", "caption", "image-caption",
-    }
-)  # fmt: skip
-NOT_BODY_CLASS_PATTERN = re.compile(
-    r"(?:^|[\s_-])(?:ads?|advert\w*|banner|share|social|comments?|related|zalo|fb)(?:[\s_-]|$)",
-    re.IGNORECASE,
+BREADCRUMB_LINKS = XPath(
+    "descendant::ol/descendant::li"
+    "[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb-item ')]/descendant::a"
 )
-NOT_BODY_IDS = re.compile(
-    r"url-copy|comment|banner|(?:^|[-_])(?:ads?|adv|advert\w*)(?:[-_\d]|$)", re.IGNORECASE
+"""``ol li.breadcrumb-item a``."""
+TAG_WIDGET = frozenset({"c-widget-tags", "onecms__tags"})
+"""``div.c-widget-tags.onecms__tags ul li h4 a``: found from the ``<h4>`` up."""
+TAG_HEADING = "h4"
+HEADER_FIGURES = CSSSelector(
+    "figure, table.image, div.image, div.photo-box, .sc-longform-header-media"
 )
-NOT_BODY_TAGS = frozenset(
-    {"figure", "figcaption", "iframe", "form", "button", "nav", "aside", "video", "audio",
-     "svg", "ins", "object", "embed", "select", "input", "textarea", "picture", "img"}
-)  # fmt: skip
-BOX_TITLES = frozenset(
-    squash_key(t) for t in ("Tin liên quan", "Bài liên quan", "Tin mới", "Xem thêm", "Đọc thêm")
-)
-HEADING_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th"})
-"""Blocks whose whole text may be a box title; other blocks are containers, whose title
-would be their first child."""
-LINK_LIST_TAGS = frozenset({"ul", "ol", "p"})
-"""Blocks dropped when (almost) all their text is links (related-story lists)."""
-RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right|(?:^|\s)(?:text|align)-right(?:\s|$)")
+"""Figure boxes of the header block (the body's are found by the body walk)."""
 
 
 class OneCmsLayout:
@@ -79,41 +63,48 @@ class OneCmsLayout:
     name = NAME
 
     def matches(self, tree: HtmlElement, url: str) -> bool:
-        return any(HEADER(entry) or _wrapper(entry) is not None for entry in _entries(tree))
+        return any(
+            _header(entry) is not None or _wrapper(entry) is not None for entry in _entries(tree)
+        )
 
     def extract(self, tree: HtmlElement, url: str) -> Extracted:
         entry, header = _entry_and_header(tree)
         if entry is None:
             return Extracted()
-        scope = header if header is not None else entry
         wrapper = _wrapper(entry)
         around = wrapper if wrapper is not None else tree
-        blocks = text_blocks(entry, is_not_body)
-        byline = _first_text(AUTHOR(scope))
-        if blocks and _is_signature(*blocks[-1]):
+        found = _header_fields(header if header is not None else entry)
+        scan = BodyScan(entry, header)
+        blocks = text_blocks(entry, scan)
+        if blocks and is_signature(*blocks[-1]):
             signed = blocks.pop()[1]
-            byline = byline or signed
-        return Extracted(
-            headline=_first_text(HEADLINE(scope)),
-            sapo=_first_text(SAPO(scope)),
-            dateline=_first_text(DATE(scope)),
-            byline=byline or _first_text(SOURCE_LINE(around)),
-            paragraphs=[text for _, text in blocks] or None,
-            captions=captions(entry, url) or None,
-            category=category(tree),
-            tags=tags(around) or (tags(tree) if wrapper is not None else []) or None,
-        )
+            found.byline = found.byline or signed
+        if not found.byline:
+            found.byline = _first_text(SOURCE_LINE(around))
+        found.paragraphs = [text for _, text in blocks] or None
+        found.captions = _captions(scan.boxes, url) or None
+        found.category = category(tree)
+        found.tags = tags(around) or (tags(tree) if wrapper is not None else []) or None
+        return found
 
 
 def _entries(tree: HtmlElement) -> list[HtmlElement]:
     return [a for a in tree.iter(ENTRY_TAG) if ENTRY_CLASS in (a.get("class") or "").split()]
 
 
+def _header(entry: HtmlElement) -> HtmlElement | None:
+    """The entry's first header block (it opens the entry: the walk stops there)."""
+    for div in entry.iter(HEADER_TAG):
+        if HEADER_CLASS in (div.get("class") or "").split():
+            return div
+    return None
+
+
 def _entry_and_header(tree: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | None]:
     """The article entry holding the longform header (else the first in a wrapper)."""
     entries = _entries(tree)
     for entry in entries:
-        header = _first(HEADER(entry))
+        header = _header(entry)
         if header is not None:
             return entry, header
     wrapped = [entry for entry in entries if _wrapper(entry) is not None]
@@ -129,8 +120,32 @@ def _wrapper(entry: HtmlElement) -> HtmlElement | None:
     return found
 
 
-def _first(elements: list[HtmlElement]) -> HtmlElement | None:
-    return elements[0] if elements else None
+def _header_fields(scope: HtmlElement) -> Extracted:
+    """Headline, sapo, byline and dateline: the first element (in page order) matching
+    each field's rules and holding text."""
+    found: dict[str, str] = {}
+    for el in scope.iter():
+        classes = el.get("class")
+        if not classes:
+            continue
+        tokens = classes.split()
+        for field, rules in HEADER_FIELDS.items():
+            if field in found or not _follows(el.tag, tokens, rules):
+                continue
+            if text := element_text(el).replace("\n", " "):
+                found[field] = text
+        if len(found) == len(HEADER_FIELDS):
+            break
+    return Extracted(
+        headline=found.get("headline"),
+        sapo=found.get("sapo"),
+        byline=found.get("byline"),
+        dateline=found.get("dateline"),
+    )
+
+
+def _follows(tag: object, tokens: list[str], rules: tuple[Rule, ...]) -> bool:
+    return any(cls in tokens and (want is None or tag == want) for want, cls in rules)
 
 
 def _first_text(elements: list[HtmlElement]) -> str | None:
@@ -141,102 +156,24 @@ def _first_text(elements: list[HtmlElement]) -> str | None:
     return None
 
 
-def is_not_body(el: HtmlElement) -> bool:
-    """True for an element whose subtree is never article prose."""
-    if el.tag in NOT_BODY_TAGS:
-        return True
-    classes = el.get("class") or ""
-    if classes and (
-        NOT_BODY_CLASSES.intersection(classes.split()) or NOT_BODY_CLASS_PATTERN.search(classes)
-    ):
-        return True
-    if NOT_BODY_IDS.search(el.get("id") or ""):
-        return True
-    if el.tag == "table" and IMAGES(el):
-        return True  # an image table: its text is a caption
-    return el.tag in BLOCK_TAGS and _is_related_box(el)
-
-
-def _is_related_box(el: HtmlElement) -> bool:
-    """A "Tin liên quan" heading, a box that starts with one, or a list of links only."""
-    if el.tag in HEADING_TAGS:
-        heading = el.text_content()
-    elif el.text and not el.text.isspace():
-        heading = el.text
-    else:
-        heading = _first_child_text(el)
-    if len(heading) < 40 and squash_key(heading) in BOX_TITLES:
-        return True
-    if el.tag not in LINK_LIST_TAGS or el.find(".//a[@href]") is None:
-        return False
-    text = _letters(el.text_content())
-    linked = sum(_letters(a.text_content()) for a in el.iter("a"))
-    return text > 0 and linked >= 0.9 * text
-
-
-def _first_child_text(el: HtmlElement) -> str:
-    """Text of a container's first child, when that child is small enough to be a title."""
-    child = next((c for c in el if isinstance(c.tag, str)), None)
-    return child.text_content() if child is not None and len(child) <= 2 else ""
-
-
-def _letters(text: str) -> int:
-    return len("".join(text.split()))
-
-
-def _is_signature(el: HtmlElement, text: str) -> bool:
-    """The final paragraph is a byline: right-aligned or bold, and name-like."""
-    if not looks_like_byline(text):
-        return False
-    if clean_text(text).lower().startswith("theo "):
-        return True
-    return _right_aligned(el) or _all_bold(el, text)
-
-
-def _right_aligned(el: HtmlElement) -> bool:
-    for node in (el, *el.iterdescendants()):
-        marks = f"{node.get('style', '')} {node.get('class', '')}".lower()
-        if node.get("align", "").lower() == "right" or RIGHT_ALIGNED.search(marks):
-            return True
-    return False
-
-
-def _all_bold(el: HtmlElement, text: str) -> bool:
-    bold = " ".join(element_text(b) for b in el.iter("strong", "b"))
-    return squash_key(bold) == squash_key(text)
-
-
-def captions(entry: HtmlElement, base_url: str) -> list[RawCaption]:
-    """Displayed captions of the lead image and the body's figures (one per figure box,
-    with its first image's URL)."""
-    found: list[RawCaption] = []
-    for figure in FIGURES(entry):
-        if _in_a_box(figure, entry):
-            continue
-        caption = _first_text(FIGURE_CAPTION(figure))
-        images = IMAGES(figure)
+def _captions(boxes: list[HtmlElement], base_url: str) -> list[RawCaption]:
+    """One caption per figure box that shows one, with its first image's URL."""
+    found = []
+    for box in boxes:
+        caption, img = BodyScan.caption_and_image(box)
         if caption:
-            url = image_url(images[0], base_url) if images else None
+            url = image_url(img, base_url) if img is not None else None
             found.append(RawCaption(text=caption, image_url=url))
     return found
 
 
-def _in_a_box(figure: HtmlElement, entry: HtmlElement) -> bool:
-    """Inside another figure, a related box, an ad... (the header block is fine)."""
-    for node in figure.iterancestors():
-        if node is entry:
-            return False
-        if "sc-longform-header" not in (node.get("class") or "") and is_not_body(node):
-            return True
-    return False
-
-
 def category(tree: HtmlElement) -> str | None:
     """Breadcrumb item after "home" (or the first item when there is no home link)."""
-    links = [a for ol in tree.iter(BREADCRUMB_TAG) for a in BREADCRUMB_LINKS(ol)]
-    names = [element_text(a) for a in links]
-    start = 1 if links and _is_home(links[0], names[0]) else 0
-    for name in names[start:]:
+    links = BREADCRUMB_LINKS(tree)
+    for index, link in enumerate(links):
+        name = element_text(link)
+        if index == 0 and _is_home(link, name):
+            continue
         if name:
             return name.replace("\n", " ")
     return None
@@ -247,9 +184,30 @@ def _is_home(link: HtmlElement, text: str) -> bool:
     return path in ("", "/") or squash_key(text) in ("trangchủ", "home", "")
 
 
-def tags(tree: HtmlElement) -> list[str]:
-    names = (element_text(a).lstrip("#").strip() for a in TAG_LINKS(tree))
+def tags(scope: HtmlElement) -> list[str]:
+    """Tag names (``div.c-widget-tags.onecms__tags ul li h4 a``) in page order."""
+    names = (
+        element_text(a).lstrip("#").strip()
+        for heading in scope.iter(TAG_HEADING)
+        if _in_tag_widget(heading, scope)
+        for a in heading.iter("a")
+    )
     return list(dict.fromkeys(name for name in names if name))
+
+
+def _in_tag_widget(heading: HtmlElement, scope: HtmlElement) -> bool:
+    """``heading`` is in an ``li``, in a ``ul``, in the tag widget (which is ``scope`` or
+    inside it)."""
+    steps = ["li", "ul"]
+    for node in heading.iterancestors():
+        if steps:
+            if node.tag == steps[0]:
+                steps.pop(0)
+        elif node.tag == "div" and TAG_WIDGET.issubset((node.get("class") or "").split()):
+            return True
+        if node is scope:
+            return False
+    return False
 
 
 LAYOUT = OneCmsLayout()
