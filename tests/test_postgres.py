@@ -246,3 +246,19 @@ def test_search_ranks_words_side_by_side_first(pg_archive: str) -> None:
     assert pg_found(pg_archive, "quy hop") == [together["canonical_url"],
                                                scattered["canonical_url"]]
     assert pg_found(pg_archive, '"quy hop"') == [together["canonical_url"]]
+
+
+def test_copy_command_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:
+    missing = f"sqlite:///{tmp_path / 'missing.db'}"
+    assert copy_main(["--db", missing, "--to", f"sqlite:///{tmp_path / 'new.db'}"]) == 2
+    assert capsys.readouterr().err == (
+        f"python -m storage.copy: error: no archive database at {missing}\n")
+    assert not (tmp_path / "new.db").exists()
+    with pytest.raises(SystemExit) as usage:
+        copy_main(["--db", missing, "--to", missing])
+    assert usage.value.code == 2
+    assert "are the same database" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        copy_main(["--help"])
+    assert capsys.readouterr().out.rstrip().splitlines()[-1].startswith("Example: ")
