@@ -71,17 +71,39 @@ class Hit:
     """A passage of the best-matching field, matched words marked, on one line."""
 
 
-def search_query(
-    session: Session, query: str, options: SearchOptions
-) -> Select[str | None, str, str, str, str | None, str]:
-    """The SQL select of :func:`search` (useful to time or explain it).
+def best_ids_query(session: Session, match: str, options: SearchOptions) -> Select[int]:
+    """Ids of the best *limit* articles for the MATCH expression *match*, in result order.
 
-    The best *limit* matches are chosen first and snippets made for those only.
+    With no filter and the rank order the index alone answers; otherwise each
+    match is joined to its article for the filters or the date order.
     """
-    match = text(f"{FTS_TABLE} MATCH :match").bindparams(match=match_expression(query))
-    best = select(Article.id).join(_FTS, _FTS.c.rowid == Article.id).where(match)
-    best = apply_filter(session, best, options.where).order_by(*_ordering(options.order))
-    stmt = (
+    matching = text(f"{FTS_TABLE} MATCH :match").bindparams(match=match)
+    if options.where == RecordFilter() and options.order == "rank":
+        ranked = select(_FTS.c.rowid).where(matching)
+        return ranked.order_by(_FTS.c.rank, _FTS.c.rowid).limit(options.limit)
+    if options.order == "newest":
+        order: tuple[ColumnElement[Any], ...] = (
+            Article.published_utc.desc().nulls_last(),
+            Article.id.desc(),
+        )
+    elif options.order == "oldest":
+        order = Article.published_utc.asc().nulls_last(), Article.id.asc()
+    else:
+        order = _FTS.c.rank.asc(), Article.id.asc()
+    stmt = select(Article.id).join(_FTS, _FTS.c.rowid == Article.id).where(matching)
+    return apply_filter(session, stmt, options.where).order_by(*order).limit(options.limit)
+
+
+def hit_query(
+    match: str, article_id: int, options: SearchOptions
+) -> Select[str | None, str, str, str, str | None, str]:
+    """One article's fields and snippet for the MATCH expression *match*.
+
+    Snippets need the match: asked for one article at a time, the index looks
+    at that article only (a list of ids would re-run the whole match per id).
+    """
+    matching = text(f"{FTS_TABLE} MATCH :match").bindparams(match=match)
+    return (
         select(
             Article.published_at,
             Article.headline,
@@ -91,17 +113,8 @@ def search_query(
             _snippet(options),
         )
         .join(_FTS, _FTS.c.rowid == Article.id)
-        .where(match, Article.id.in_(best.limit(options.limit).scalar_subquery()))
+        .where(matching, _FTS.c.rowid == article_id)
     )
-    return stmt.order_by(*_ordering(options.order))
-
-
-def _ordering(order: Order) -> tuple[ColumnElement[Any], ...]:
-    if order == "newest":
-        return Article.published_utc.desc().nulls_last(), Article.id.desc()
-    if order == "oldest":
-        return Article.published_utc.asc().nulls_last(), Article.id.asc()
-    return _FTS.c.rank.asc(), Article.id.asc()
 
 
 def _snippet(options: SearchOptions) -> ColumnElement[str]:
@@ -121,25 +134,32 @@ def _snippet(options: SearchOptions) -> ColumnElement[str]:
 
 
 def search(session: Session, query: str, options: SearchOptions | None = None) -> list[Hit]:
-    """Articles matching *query* (all words and "phrases", ``word*`` for a prefix)."""
+    """Articles matching *query* (all words and "phrases", ``word*`` for a prefix).
+
+    The best *limit* articles are chosen first, then each one's snippet is made.
+    """
     options = options or SearchOptions()
     if session.get_bind().dialect.name == "postgresql":
         from storage.pgsearch import search_postgres  # imports this module: import when used
 
         return search_postgres(session, query, options)
     require_search(session.get_bind().engine)
-    rows = session.execute(search_query(session, query, options))
-    return [
-        Hit(
-            published_at=published_at,
-            headline=headline,
-            url=url,
-            canonical_url=canonical_url,
-            section=section,
-            snippet=" ".join(snippet.split()),
+    match = match_expression(query)
+    hits = []
+    for article_id in session.scalars(best_ids_query(session, match, options)).all():
+        row = session.execute(hit_query(match, article_id, options)).one()
+        published_at, headline, url, canonical_url, section, snippet = row
+        hits.append(
+            Hit(
+                published_at=published_at,
+                headline=headline,
+                url=url,
+                canonical_url=canonical_url,
+                section=section,
+                snippet=" ".join(snippet.split()),
+            )
         )
-        for published_at, headline, url, canonical_url, section, snippet in rows
-    ]
+    return hits
 
 
 def format_hit(hit: Hit) -> str:
