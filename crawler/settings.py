@@ -49,6 +49,7 @@ ADDONS = {"crawler.addons.CrawlMode": 0}
 
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalFingerprinter"  # utm_* etc. ignored
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Archive settings (override with -s NAME=value; ARCHIVE_DB_URL also from the environment).
