@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Spider, signals
 from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from crawler.items import FetchedPage
-from storage.archive import ArticleVersion, prepare_article
+from storage.archive import ArticleVersion, Outcome, prepare_article
 from storage.batch import store_articles
 from storage.db import Database, resolve_db_url
 from storage.runs import RunFigures, finish_run, record_progress, start_run
@@ -133,9 +133,7 @@ class StoragePipeline:
             raise RuntimeError("StoragePipeline.flush() before open_spider()")
         batch, self.buffer = self.buffer, []
         try:
-            with self.db.session() as session, session.begin():
-                outcomes = store_articles(session, batch)
-                self._record_progress(session, Counter(outcomes))
+            outcomes = self._write(batch, retry_conflict=True)
         except Exception as exc:
             self._fail(exc, len(batch), stop_crawl=stop_crawl)
             raise
@@ -143,6 +141,23 @@ class StoragePipeline:
             self.counts[outcome] += 1
             self.crawler.stats.inc_value(f"archive/articles/{outcome}")
         logger.debug("archive: stored %d pages (%s)", len(batch), dict(Counter(outcomes)))
+
+    def _write(self, batch: list[ArticleVersion], *, retry_conflict: bool) -> list[Outcome]:
+        """One transaction for the batch. Another writer (a worker of a distributed crawl)
+        may store one of its new articles first: the unique key refuses ours, and the batch
+        is written once more, reading the archive again, before that counts as a failure."""
+        assert self.db is not None
+        try:
+            with self.db.session() as session, session.begin():
+                outcomes = store_articles(session, batch)
+                self._record_progress(session, Counter(outcomes))
+        except IntegrityError as exc:
+            if not retry_conflict:
+                raise
+            logger.info("archive: batch met a concurrent write (%s); writing it again",
+                        _database_says(exc))
+            return self._write(batch, retry_conflict=False)
+        return outcomes
 
     def _record_progress(self, session: Session, batch: Counter[str]) -> None:
         """The run's figures including *batch*, written in the batch's own transaction."""

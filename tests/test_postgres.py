@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
+from pipelines.storage import StoragePipeline
 from storage.archive import known_articles, load_page, upsert_article
 from storage.copy import copy_archive
 from storage.copy import main as copy_main
@@ -40,6 +41,7 @@ from storage.search import SearchOptions, search
 from storage.stats import main as stats_main
 from tests.test_search import expected_urls, fixture_articles
 from tests.test_storage import make_page, make_record
+from tests.test_storage_pipeline import fetched, make_crawler
 
 if TYPE_CHECKING:
     from tests.services import PostgresServer
@@ -262,3 +264,35 @@ def test_copy_command_errors_are_one_line(tmp_path: Path, capsys: pytest.Capture
     with pytest.raises(SystemExit):
         copy_main(["--help"])
     assert capsys.readouterr().out.rstrip().splitlines()[-1].startswith("Example: ")
+
+
+def test_storage_batch_meeting_a_concurrent_writer_is_written_again(pg_archive: str) -> None:
+    """Two workers store the same new article: the later batch's insert hits the unique key,
+    and the pipeline writes its batch once more instead of stopping the crawl."""
+    pipeline = StoragePipeline.from_crawler(make_crawler(pg_archive, batch_size=2))
+    pipeline.open_spider()
+    first, second = fetched(make_record(1)), fetched(make_record(2))
+    other = Database.open(pg_archive)
+    raced: list[str] = []
+
+    def other_worker_stores_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not raced and statement.lstrip().upper().startswith("INSERT INTO ARTICLES"):
+            raced.append(statement)
+            with other.session() as session, session.begin():
+                upsert_article(session, first.record or {}, first)
+
+    assert pipeline.db is not None
+    event.listen(pipeline.db.engine, "before_cursor_execute", other_worker_stores_first)
+    try:
+        pipeline.process_item(first)
+        pipeline.process_item(second)  # the batch of two is written here
+    finally:
+        other.close()
+    pipeline.close_spider()
+    assert raced, "the other worker never got between our read and our insert"
+    assert pipeline.failure is None
+    assert pipeline.counts == {"unchanged": 1, "new": 1}
+    with Database.open(pg_archive, create=False) as db, db.session() as session:
+        urls = session.scalars(select(Article.canonical_url)).all()
+    assert sorted(urls) == sorted([make_record(1)["canonical_url"],
+                                   make_record(2)["canonical_url"]])
