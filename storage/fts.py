@@ -12,8 +12,11 @@ as "d", which no Unicode decomposition does. Queries are folded the same way
 in Python by :func:`fold`, so "nghe an", "Nghe An" and "Nghệ An" all find
 "Nghệ An", and "Do Luong" finds "Đô Lương".
 
-Only SQLite gets the index; on other databases :func:`ensure_search_index`
-does nothing and searching raises :class:`SearchUnavailable`.
+This module is the SQLite side. On PostgreSQL the index is the generated
+column ``articles.search_vector`` (``unaccent`` text search, migration 0003;
+queries in :mod:`storage.pgsearch`), which the database keeps in step by
+itself: :func:`ensure_search_index` and :func:`rebuild_search_index` do nothing
+there. The statements below also stand in migration 0003: change both together.
 """
 
 from __future__ import annotations
@@ -91,7 +94,11 @@ def ensure_search_index(engine: Engine) -> bool:
 
 
 def rebuild_search_index(engine: Engine) -> None:
-    """Drop and rebuild the index from ``articles`` (SQLite only)."""
+    """Drop and rebuild the index from ``articles``; PostgreSQL's generated column
+    needs no rebuild."""
+    if engine.dialect.name == "postgresql":
+        logger.info("PostgreSQL keeps its search column in step by itself: nothing to rebuild")
+        return
     require_search(engine)
     with engine.begin() as connection:
         connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')"))

@@ -296,3 +296,11 @@ def test_storage_batch_meeting_a_concurrent_writer_is_written_again(pg_archive: 
         urls = session.scalars(select(Article.canonical_url)).all()
     assert sorted(urls) == sorted([make_record(1)["canonical_url"],
                                    make_record(2)["canonical_url"]])
+
+
+def test_search_command_reindex_on_postgres(archives: tuple[str, str]) -> None:
+    """``--reindex`` has nothing to rebuild on PostgreSQL and goes on to the query."""
+    printed = run("storage.search", "--db", archives[1], "--reindex", "--json", "--limit", "500",
+                  "nghe an")
+    found = {json.loads(line)["canonical_url"] for line in printed.splitlines()}
+    assert found == expected_urls(["nghe", "an"])
