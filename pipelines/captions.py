@@ -78,14 +78,20 @@ def _bare_credit(text: str, start: int) -> re.Match[str] | None:
 
 
 def image_url(img: HtmlElement, base_url: str) -> str | None:
-    """Absolute URL of an <img>. A lazy-load attribute (:data:`LAZY_ATTRIBUTES`, the first
-    candidate of a ``data-srcset``) wins over ``src``, which then holds a placeholder of
-    any name ("/assets/lazy.gif") or a low-resolution copy; ``data:`` URIs and known
-    placeholder names are never an answer."""
+    """Absolute URL of an <img> (see :func:`image_source`)."""
+    source = image_source(img)
+    return join_url(base_url, source) if source else None
+
+
+def image_source(img: HtmlElement) -> str | None:
+    """The URL of an <img> as written. A lazy-load attribute (:data:`LAZY_ATTRIBUTES`, the
+    first candidate of a ``data-srcset``) wins over ``src``, which then holds a
+    placeholder of any name ("/assets/lazy.gif") or a low-resolution copy; ``data:`` URIs
+    and known placeholder names are never an answer."""
     for name in (*LAZY_ATTRIBUTES, "src"):
         value = _first_candidate(img.get(name), srcset=name.endswith("srcset"))
         if value and not _PLACEHOLDER.search(value):
-            return join_url(base_url, value)
+            return value
     return None
 
 

@@ -24,10 +24,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
-from lxml.etree import ElementDefaultClassLookup, HTMLParser, ParserError, XPath
+from lxml.etree import ElementDefaultClassLookup, ErrorTypes, HTMLParser, ParserError, XPath
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
-from pipelines.decode import utf8_html
+from pipelines.decode import utf8_as_is, utf8_html
 from pipelines.metadata import find_article_ld, meta_values
 from pipelines.text import element_text, squash_key, text_content
 
@@ -66,6 +66,8 @@ LISTING_LINK_COUNT = XPath(
 )
 """Story links of a OneCMS listing (``h3.b-grid__title a``), counted without leaving C."""
 LISTING_MIN_LINKS = 8
+ENCODING_ERRORS = frozenset({ErrorTypes.ERR_INVALID_ENCODING, ErrorTypes.ERR_INVALID_CHAR})
+"""Parser errors saying the bytes were not UTF-8."""
 HTML_CLASSES = ElementDefaultClassLookup(
     element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
 )
@@ -107,15 +109,27 @@ def check_url(url: str) -> None:
 
 
 def parse_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> HtmlElement:
-    """Decode (see :mod:`pipelines.decode`) and parse once into an lxml document."""
+    """Decode (see :mod:`pipelines.decode`) and parse into an lxml document. A page in
+    clean UTF-8 is parsed from its own bytes, not decoded first; should the parser find
+    them not UTF-8 after all, the page is decoded and parsed again."""
     if not body or body.isspace():
         raise NotAnArticle("empty", "no content")
+    if utf8_as_is(body, headers):
+        tree, clean = _parse(body)
+        if clean:
+            return tree
+    return _parse(utf8_html(body, headers))[0]
+
+
+def _parse(data: bytes) -> tuple[HtmlElement, bool]:
+    """The document, and whether its bytes were valid UTF-8."""
     parser = HTMLParser(encoding="utf-8", remove_comments=True)
     parser.set_element_class_lookup(HTML_CLASSES)
     try:
-        return lxml.html.document_fromstring(utf8_html(body, headers), parser=parser)
+        tree = lxml.html.document_fromstring(data, parser=parser)
     except (ParserError, ValueError) as error:
         raise NotAnArticle("empty", str(error)) from error
+    return tree, not any(entry.type in ENCODING_ERRORS for entry in parser.error_log)
 
 
 def first_title(tree: HtmlElement) -> HtmlElement | None:

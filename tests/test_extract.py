@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
+import unicodedata
+
+import lxml.html
 import pytest
 
+from pipelines.decode import utf8_html
 from pipelines.extract import NotAnArticle, extract_page, strip_site_suffix
-from pipelines.pagekind import REASONS, article_id, check_url, clean_url
+from pipelines.pagekind import REASONS, article_id, check_url, clean_url, parse_html
 from pipelines.record import RECORD_FIELDS
 
 URL = "https://baonghean.vn/nghe-an-don-bao-10285500.html"
@@ -153,3 +158,34 @@ def test_date_only_dateline_takes_the_time_from_machine_data() -> None:
     record = extract_page(page(body, head), URL)
     assert record["dateline"] == "28/11/2024"
     assert record["published_at"] == "2024-11-28T08:30:00+07:00"
+
+
+PAGE_TEXT = (
+    "<html><head><title>Tiêu đề</title></head><body><p>Tiếng Việt có dấu “ngoặc”.</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (PAGE_TEXT.encode(), {"content-type": "text/html; charset=utf-8"}),
+        (PAGE_TEXT.encode(), {"content-type": "text/html; charset=windows-1252"}),
+        (PAGE_TEXT.encode().replace("ế".encode(), b"\xe1\xba"), {}),  # a stray broken letter
+        (PAGE_TEXT.encode().replace("ế".encode(), b"\xe1\xbax\xbb"), {}),  # valid once ASCII goes
+        (
+            PAGE_TEXT.encode("cp1258", errors="replace"),
+            {"content-type": "text/html; charset=utf-8"},
+        ),
+        (PAGE_TEXT.encode("cp1252", errors="replace"), {}),
+        (codecs.BOM_UTF8 + PAGE_TEXT.encode(), {}),
+        (PAGE_TEXT.replace("<p>", "<p>\x00").encode(), {}),
+        (unicodedata.normalize("NFD", PAGE_TEXT).encode(), {}),
+        ("<p>Ω \u2126 \uf900</p>".encode(), {}),
+    ],
+)
+def test_pages_parsed_from_their_own_bytes_read_as_decoded_pages(
+    body: bytes, headers: dict[str, str]
+) -> None:
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+    decoded = lxml.html.document_fromstring(utf8_html(body, headers), parser=parser)
+    assert lxml.html.tostring(parse_html(body, headers)) == lxml.html.tostring(decoded)

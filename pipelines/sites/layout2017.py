@@ -13,30 +13,40 @@ carries ``#title``, ``#date`` and ``#content``. Inside ``#content``:
 * the byline is the final paragraph when it reads as a signature and is set
   right-aligned and/or bold ("Thanh Lê"), or is an agency credit ("Theo TTXVN").
 
-The body helpers here (caption boxes, the trailing-signature rule) are shared
-with the 2018 template (:mod:`pipelines.sites.layout2018`), whose article bodies
-keep the same CMS markup.
+The body helpers (caption boxes, the trailing-signature rule) are shared with the
+2018 template (:mod:`pipelines.sites.layout2018`), whose article bodies keep the same
+CMS markup: see :mod:`pipelines.sites.legacy_body`. Page-wide lookups use the
+parser's id index (``id()``) or stop at the first match.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Collection, Iterable
 
 from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from pipelines.bylines import looks_like_byline
-from pipelines.captions import LAZY_ATTRIBUTES
-from pipelines.sites.base import Extracted, RawCaption
-from pipelines.text import clean_text, element_text, text_blocks
+from pipelines.sites.base import Extracted
+from pipelines.sites.legacy_body import (
+    Block,
+    BoxScan,
+    body_blocks,
+    box_caption,
+    class_has,
+    classes_of,
+    is_bold,
+    is_image_table,
+    section_name,
+    split_bold_lead,
+    split_trailing_byline,
+)
+from pipelines.text import element_text
+
+__all__ = ["LAYOUT", "Block", "body_blocks", "is_bold", "split_trailing_byline"]
 
 logger = logging.getLogger(__name__)
 
-# Page-wide lookups use the parser's id index (``id()``), a whole-tree CSS scan
-# costs as much as parsing a small page.
 HEADLINE = XPath("id('title')")
 DATELINE = XPath("id('date')")
 BODY = XPath("id('content')")
@@ -45,136 +55,36 @@ SAPO_TAGS = frozenset({"h2", "div", "p"})
 SAPO_CLASS = "sapo"
 """``h2.sapo``, ``div.sapo``, ``p.sapo``: searched in the headline's container, before the
 body only (sidebars and "Tin cùng chuyên mục" boxes print other stories' sapos)."""
-BREADCRUMB_LINKS = CSSSelector("div.breadcrumb a")
-NOT_BODY = CSSSelector("table.rl, iframe, object, embed, form, .qc, .adv")
-CAPTION_BOXES = XPath(
-    ".//table[contains(@class, 'image') or .//td[contains(@class, 'image_desc')]]"
-    " | .//figure | .//*[contains(@class, 'image_desc')]"
+BREADCRUMB = XPath(
+    "descendant::div[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')][1]"
 )
-"""Image boxes in page order; an ``.image_desc`` outside any box captions the image before it."""
-CAPTION_TEXT = CSSSelector("td.image_desc, .image_desc, figcaption")
-IMAGES = CSSSelector("img")
-PREVIOUS_IMAGE = XPath("preceding::img[1]")
-
-SHORTCODE_RE = re.compile(r"\[(gg_video|video|youtube)\][^\[\]]*\[/\1\]", re.IGNORECASE)
-"""Raw embed shortcodes left in the text: ``[gg_video]1Bx9...[/gg_video]``."""
-OUTLET_TAG_RE = re.compile(r"^\s*\((?:Baonghean|BNA)(?:\.vn)?\)\s*[-–—]", re.IGNORECASE)
-AGENCY_CREDIT_RE = re.compile(r"^\(?\s*Theo\s+\S", re.IGNORECASE)
-RIGHT_ALIGN_RE = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
-RIGHT_CLASSES = frozenset({"right", "text-right", "align-right", "pull-right"})
-BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
-BOLD_TAGS = frozenset({"b", "strong"})
-HOME_CRUMBS = frozenset({"trang chủ", "home", ""})
-
-Block = tuple[HtmlElement, str]
-"""A paragraph of body text and the block element that printed it."""
+"""The first ``div.breadcrumb`` (the search stops there); its links give the section."""
+BREADCRUMB_LINKS = CSSSelector("div.breadcrumb a")
+"""Every breadcrumb link of the page, when the first breadcrumb names no section."""
+NOT_BODY_TAGS = frozenset({"iframe", "object", "embed", "form"})
+NOT_BODY_CLASSES = frozenset({"qc", "adv"})
+"""With ``table.rl`` ("Tin liên quan"): ``table.rl, iframe, object, embed, form, .qc, .adv``."""
+RELATED_TABLE_CLASS = "rl"
+CAPTION_CLASSES = frozenset({"image_desc"})
+"""``td.image_desc, .image_desc, figcaption`` inside an image box."""
 
 
-def body_blocks(root: HtmlElement, skip: Collection[HtmlElement]) -> list[Block]:
-    """Paragraphs under ``root`` in order, ``skip`` subtrees and shortcodes left out.
-
-    The tree is not modified.
-    """
-    blocks: list[Block] = []
-    for owner, text in text_blocks(root, skip.__contains__):
-        if "[/" in text:
-            text = clean_text(SHORTCODE_RE.sub(" ", text), keep_newlines=True)
-        if text:
-            blocks.append((owner, text))
-    return blocks
+def is_caption_box(el: HtmlElement) -> bool:
+    """``table[contains(@class, 'image') or .//td[contains(@class, 'image_desc')]]``,
+    ``figure``, or ``*[contains(@class, 'image_desc')]`` (a caption standing alone
+    captions the image before it)."""
+    return el.tag == "figure" or is_image_table(el) or class_has(el, "image_desc")
 
 
-def is_bold(el: HtmlElement) -> bool:
-    """True when every visible character of ``el`` is inside ``<b>``/``<strong>``."""
-    if el.tag in BOLD_TAGS or BOLD_STYLE_RE.search(el.get("style") or ""):
-        return bool(element_text(el))
-    if clean_text(el.text):
-        return False
-    seen = False
-    for child in el:
-        if clean_text(child.tail):
-            return False
-        if not isinstance(child.tag, str) or child.tag == "br" or not element_text(child):
-            continue
-        if not is_bold(child):
-            return False
-        seen = True
-    return seen
-
-
-def is_right_aligned(el: HtmlElement, root: HtmlElement) -> bool:
-    """True when ``el`` or an ancestor below ``root`` is set to align right."""
-    node: HtmlElement | None = el
-    while node is not None and node is not root:
-        if (node.get("align") or "").lower() == "right":
-            return True
-        if RIGHT_ALIGN_RE.search(node.get("style") or ""):
-            return True
-        if RIGHT_CLASSES.intersection((node.get("class") or "").split()):
-            return True
-        node = node.getparent()
-    return False
-
-
-def is_signature(block: Block, root: HtmlElement) -> bool:
-    """A name (or "Theo <agency>") printed as a signature: right-aligned or bold."""
-    owner, text = block
-    if not looks_like_byline(text):
-        return False
-    if AGENCY_CREDIT_RE.match(text):
+def is_not_body(el: HtmlElement) -> bool:
+    if el.tag in NOT_BODY_TAGS:
         return True
-    return owner is not root and (is_right_aligned(owner, root) or is_bold(owner))
-
-
-def split_trailing_byline(blocks: list[Block], root: HtmlElement) -> tuple[list[Block], str | None]:
-    """Take the byline off the end of the body, if the last paragraph is one."""
-    if len(blocks) > 1 and is_signature(blocks[-1], root):
-        return blocks[:-1], blocks[-1][1]
-    return blocks, None
-
-
-def image_url(img: HtmlElement) -> str | None:
-    """The image's URL as written: a lazy-loading attribute (set only when ``src``
-    holds a placeholder) wins over ``src``; ``data:`` URIs are never an answer."""
-    for name in (*LAZY_ATTRIBUTES, "src"):
-        value = (img.get(name) or "").strip()
-        if value and not value.startswith("data:"):
-            return value.split(",")[0].split()[0]
-    return None
-
-
-def first_image_url(box: HtmlElement) -> str | None:
-    """URL of the first image in ``box`` (``box`` itself when it is an ``<img>``); for a
-    caption standing alone, the image just before it."""
-    images = [box] if box.tag == "img" else IMAGES(box) or PREVIOUS_IMAGE(box)
-    for img in images:
-        found = image_url(img)
-        if found:
-            return found
-    return None
-
-
-def outermost(elements: Iterable[HtmlElement]) -> list[HtmlElement]:
-    """Drop elements nested inside another element of the list (document order kept)."""
-    kept: list[HtmlElement] = []
-    seen: set[HtmlElement] = set()
-    for el in elements:
-        if not any(anc in seen for anc in el.iterancestors()):
-            kept.append(el)
-            seen.add(el)
-    return kept
-
-
-def captions_in(
-    boxes: Iterable[HtmlElement], texts_in: CSSSelector = CAPTION_TEXT
-) -> list[RawCaption]:
-    """One caption per image box that shows one (``td.image_desc``/``figcaption``)."""
-    found: list[RawCaption] = []
-    for box in boxes:
-        text = "\n".join(filter(None, map(element_text, outermost(texts_in(box)))))
-        if text:
-            found.append(RawCaption(text=text, image_url=first_image_url(box)))
-    return found
+    classes = classes_of(el)
+    if not classes:
+        return False
+    return not NOT_BODY_CLASSES.isdisjoint(classes) or (
+        el.tag == "table" and RELATED_TABLE_CLASS in classes
+    )
 
 
 def first_text(selector: XPath, tree: HtmlElement) -> str | None:
@@ -183,22 +93,6 @@ def first_text(selector: XPath, tree: HtmlElement) -> str | None:
         if text:
             return text
     return None
-
-
-def section_name(selector: XPath, tree: HtmlElement) -> str | None:
-    """The first breadcrumb after "Trang chủ" (home)."""
-    for link in selector(tree):
-        text = element_text(link)
-        if text.lower() not in HOME_CRUMBS:
-            return text
-    return None
-
-
-def split_bold_lead(blocks: list[Block]) -> tuple[str | None, list[Block]]:
-    """The lead printed as the body's first paragraph, all bold, with the outlet tag."""
-    if blocks and OUTLET_TAG_RE.match(blocks[0][1]) and is_bold(blocks[0][0]):
-        return blocks[0][1], blocks[1:]
-    return None, blocks
 
 
 def _sapo_near(container: HtmlElement | None, body: HtmlElement | None) -> str | None:
@@ -212,6 +106,13 @@ def _sapo_near(container: HtmlElement | None, body: HtmlElement | None) -> str |
         if is_sapo and (text := element_text(el)):
             return text
     return None
+
+
+def category(tree: HtmlElement) -> str | None:
+    first = BREADCRUMB(tree)
+    if not first:
+        return None
+    return section_name(list(first[0].iter("a"))) or section_name(BREADCRUMB_LINKS(tree))
 
 
 class Layout2017:
@@ -231,17 +132,18 @@ class Layout2017:
             headline=element_text(headlines[0]) or None if headlines else None,
             sapo=first_text(SAPO_BY_ID, tree) or _sapo_near(container, content),
             dateline=first_text(DATELINE, tree),
-            category=section_name(BREADCRUMB_LINKS, tree),
+            category=category(tree),
         )
         if content is None:
             return found
-        boxes = outermost(CAPTION_BOXES(content))
-        blocks = body_blocks(content, set(NOT_BODY(content)).union(boxes))
+        scan = BoxScan(is_caption_box, is_not_body)
+        blocks = body_blocks(content, scan)
         lead, blocks = split_bold_lead(blocks)
         found.sapo = found.sapo or lead
         blocks, found.byline = split_trailing_byline(blocks, content)
         found.paragraphs = [text for _, text in blocks] or None
-        found.captions = captions_in(boxes)
+        captions = (box_caption(box, CAPTION_CLASSES) for box in scan.boxes)
+        found.captions = [c for c in captions if c is not None]
         return found
 
 

@@ -21,6 +21,10 @@ Quote boxes (``div.quotes``, ``div.cms-quote``) are kept as body text, their
 attribution as a paragraph of its own. That attribution also has class
 ``author``, which is why the byline selector is ``p.article__author`` and never
 a bare ``.author``.
+
+The page is read in few passes: one over the article's headings, ``<time>``, ``<div>``
+and ``<p>`` for the header fields and the body, one walk of the body (see
+:mod:`pipelines.sites.legacy_body`).
 """
 
 from __future__ import annotations
@@ -31,14 +35,15 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from pipelines.sites.base import Extracted, RawCaption
-from pipelines.sites.layout2017 import (
+from pipelines.sites.base import Extracted
+from pipelines.sites.legacy_body import (
     Block,
+    BoxScan,
     body_blocks,
-    captions_in,
-    first_image_url,
-    first_text,
-    outermost,
+    box_caption,
+    class_has,
+    classes_of,
+    is_image_table,
     section_name,
     split_trailing_byline,
 )
@@ -46,47 +51,82 @@ from pipelines.text import element_text
 
 logger = logging.getLogger(__name__)
 
-ARTICLE = CSSSelector("article.article-wrap")
-HEADLINE = CSSSelector("h1.article__title")
-META_TIME = CSSSelector("div.article__meta time")
-SAPO = CSSSelector("div.article__summary")
-BODY = CSSSelector("div.article__content > div.content")
-BYLINE = CSSSelector("p.article__author")
-TAGS = CSSSelector("div.article__tag div.tag-listing a")
+ARTICLE = ("article", "article-wrap")
+"""``article.article-wrap``: the first one on the page is the story."""
+HEADLINE = ("h1", "article__title")
+META = ("div", "article__meta")
+"""Its ``<time>`` holds the date."""
+SAPO = ("div", "article__summary")
+BYLINE = ("p", "article__author")
+BODY_PARENT, BODY = ("div", "article__content"), ("div", "content")
+"""``div.article__content > div.content``."""
+TAG_BOX, TAG_LIST = ("div", "article__tag"), ("div", "tag-listing")
+"""``div.article__tag div.tag-listing a``."""
+HEADER_TAGS = ("h1", "time", "div", "p")
+BREADCRUMB = XPath(
+    "descendant::ol[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')][1]"
+)
+"""The first ``ol.breadcrumb`` (the search stops there)."""
 BREADCRUMB_LINKS = CSSSelector("ol.breadcrumb li a")
-NOT_BODY = CSSSelector(
-    "article.article__related-inline, div.box-relate, table.article__related, "
-    "div.article__tag, div.article__meta, p.article__author, section.article-poll, "
-    "div.qc, div.social-listing, iframe, object, embed, form"
-)
-PHOTOS = XPath(
-    ".//div[contains(@class, 'full-img') or contains(@class, 'full-video')"
-    " or contains(@class, 'box-image')]"
-    " | .//table[contains(@class, 'image') or .//td[contains(@class, 'image_desc')]]"
-    " | .//figure | .//img[@cms-photo-caption]"
-)
-"""Image units in page order: boxes (with their caption) and bare longform photos."""
-CAPTION_TEXT = CSSSelector(".fig, .image_desc, .box-desc, figcaption")
-LONGFORM_PHOTOS = CSSSelector("img[cms-photo-caption]")
-QUOTE_BOXES = CSSSelector("div.quotes, div.cms-quote")
-QUOTE_AUTHOR = CSSSelector(".author")
+NOT_BODY_TAGS = frozenset({"iframe", "object", "embed", "form"})
+NOT_BODY_CLASSES = {
+    "article": frozenset({"article__related-inline"}),
+    "div": frozenset({"box-relate", "article__tag", "article__meta", "qc", "social-listing"}),
+    "table": frozenset({"article__related"}),
+    "p": frozenset({"article__author"}),
+    "section": frozenset({"article-poll"}),
+}
+"""``article.article__related-inline, div.box-relate, table.article__related, ...``."""
+PHOTO_DIV_PARTS = ("full-img", "full-video", "box-image")
+"""``div[contains(@class, ...)]`` image boxes (with ``figure``, image tables and
+``img[cms-photo-caption]``)."""
+CAPTION_CLASSES = frozenset({"fig", "image_desc", "box-desc"})
+"""``.fig, .image_desc, .box-desc, figcaption`` inside an image box."""
+QUOTE_BOXES = frozenset({"quotes", "cms-quote"})
+"""``div.quotes, div.cms-quote``; their attribution has class ``author``."""
+QUOTE_AUTHOR = "author"
 
 
-def _caption(unit: HtmlElement) -> RawCaption | None:
-    """The visible caption of an image unit, else a longform photo's caption attribute."""
-    shown = captions_in([unit], CAPTION_TEXT)
-    if shown:
-        return shown[0]
-    for img in [unit] if unit.tag == "img" else LONGFORM_PHOTOS(unit):
-        text = (img.get("cms-photo-caption") or "").strip()
-        if text:
-            return RawCaption(text=text, image_url=first_image_url(unit))
-    return None
+def _is(el: HtmlElement, rule: tuple[str, str]) -> bool:
+    return el.tag == rule[0] and rule[1] in classes_of(el)
 
 
-def _quote_authors(content: HtmlElement) -> dict[HtmlElement, list[HtmlElement]]:
-    """Attribution lines (class ``author``) of each quote box."""
-    return {box: authors for box in QUOTE_BOXES(content) if (authors := QUOTE_AUTHOR(box))}
+def is_photo(el: HtmlElement) -> bool:
+    tag = el.tag
+    if tag == "div":
+        return class_has(el, *PHOTO_DIV_PARTS)
+    if tag == "img":
+        return el.get("cms-photo-caption") is not None
+    return tag == "figure" or is_image_table(el)
+
+
+def is_not_body(el: HtmlElement) -> bool:
+    if el.tag in NOT_BODY_TAGS:
+        return True
+    wanted = NOT_BODY_CLASSES.get(el.tag)
+    return wanted is not None and not wanted.isdisjoint(classes_of(el))
+
+
+class _BodyScan(BoxScan):
+    """Also leaves out quote attributions, remembered by quote box (outer boxes first)."""
+
+    def __init__(self, content: HtmlElement) -> None:
+        super().__init__(is_photo, is_not_body)
+        self.content = content
+        self.quotes: dict[HtmlElement, list[HtmlElement]] = {}
+
+    def __call__(self, el: HtmlElement) -> bool:
+        if QUOTE_AUTHOR in classes_of(el):
+            boxes = [a for a in el.iterancestors("div") if _in_quote(a, self.content)]
+            for box in reversed(boxes):
+                self.quotes.setdefault(box, []).append(el)
+            if boxes:
+                return True
+        return super().__call__(el)
+
+
+def _in_quote(div: HtmlElement, content: HtmlElement) -> bool:
+    return not QUOTE_BOXES.isdisjoint(classes_of(div)) and content in div.iterancestors()
 
 
 def _with_quote_authors(
@@ -105,14 +145,57 @@ def _with_quote_authors(
     return out
 
 
-def _published(scope: HtmlElement) -> tuple[str | None, str | None]:
-    """(date line as printed, ``datetime`` attribute) of the header's ``<time>``."""
-    for time_el in META_TIME(scope):
+def _article(tree: HtmlElement) -> HtmlElement | None:
+    return next((a for a in tree.iter(ARTICLE[0]) if _is(a, ARTICLE)), None)
+
+
+def _first_with_text(found: Extracted, name: str, el: HtmlElement) -> None:
+    if getattr(found, name) is None:
+        setattr(found, name, element_text(el) or None)
+
+
+def _header(scope: HtmlElement) -> tuple[Extracted, HtmlElement | None]:
+    """The header fields and tags, and the body element, from one pass over the article."""
+    found, body, meta_times = Extracted(), None, []
+    tags: list[str] = []
+    for el in scope.iter(*HEADER_TAGS):
+        tag = el.tag
+        if tag == "time":
+            meta_times.append(el)
+        elif _is(el, HEADLINE):
+            _first_with_text(found, "headline", el)
+        elif _is(el, SAPO):
+            _first_with_text(found, "sapo", el)
+        elif _is(el, BYLINE):
+            _first_with_text(found, "byline", el)
+        elif body is None and _is(el, BODY) and _is(el.getparent(), BODY_PARENT):
+            body = el
+        elif _is(el, TAG_LIST) and any(_is(a, TAG_BOX) for a in el.iterancestors("div")):
+            tags.extend(filter(None, map(element_text, el.iter("a"))))
+    found.dateline, found.published = _published(meta_times)
+    found.tags = list(dict.fromkeys(tags)) or None
+    return found, body
+
+
+def _published(times: list[HtmlElement]) -> tuple[str | None, str | None]:
+    """(date line as printed, ``datetime`` attribute) of the header's ``<time>``
+    (``div.article__meta time``)."""
+    for time_el in times:
+        if not any(_is(a, META) for a in time_el.iterancestors("div")):
+            continue
         printed = element_text(time_el) or None
         machine = (time_el.get("datetime") or "").strip() or None
         if printed or machine:
             return printed, machine
     return None, None
+
+
+def category(tree: HtmlElement) -> str | None:
+    first = BREADCRUMB(tree)
+    if not first:
+        return None
+    links = [a for li in first[0].iter("li") for a in li.iter("a")]
+    return section_name(links) or section_name(BREADCRUMB_LINKS(tree))
 
 
 class Layout2018:
@@ -121,37 +204,30 @@ class Layout2018:
     name = "layout2018"
 
     def matches(self, tree: HtmlElement, url: str) -> bool:
-        return any(HEADLINE(article) for article in ARTICLE(tree))
+        return any(
+            _is(h1, HEADLINE)
+            for article in tree.iter(ARTICLE[0])
+            if _is(article, ARTICLE)
+            for h1 in article.iter(HEADLINE[0])
+        )
 
     def extract(self, tree: HtmlElement, url: str) -> Extracted:
-        articles = ARTICLE(tree)
-        scope = articles[0] if articles else tree
-        dateline, published = _published(scope)
-        found = Extracted(
-            headline=first_text(HEADLINE, scope),
-            sapo=first_text(SAPO, scope),
-            dateline=dateline,
-            published=published,
-            byline=first_text(BYLINE, scope),
-            category=section_name(BREADCRUMB_LINKS, tree),
-            tags=list(dict.fromkeys(filter(None, map(element_text, TAGS(scope))))) or None,
-        )
-        bodies = BODY(scope)
-        if bodies:
-            self._body(bodies[0], found)
+        article = _article(tree)
+        found, body = _header(article if article is not None else tree)
+        found.category = category(tree)
+        if body is not None:
+            self._body(body, found)
         return found
 
     @staticmethod
     def _body(content: HtmlElement, found: Extracted) -> None:
-        photos = outermost(PHOTOS(content))
-        quotes = _quote_authors(content)
-        skip = set(NOT_BODY(content)).union(photos)
-        skip.update(author for authors in quotes.values() for author in authors)
-        blocks = _with_quote_authors(body_blocks(content, skip), quotes)
+        scan = _BodyScan(content)
+        blocks = _with_quote_authors(body_blocks(content, scan), scan.quotes)
         if found.byline is None:
             blocks, found.byline = split_trailing_byline(blocks, content)
         found.paragraphs = [text for _, text in blocks] or None
-        found.captions = [c for c in (_caption(unit) for unit in photos) if c is not None]
+        captions = (box_caption(unit, CAPTION_CLASSES, longform=True) for unit in scan.boxes)
+        found.captions = [c for c in captions if c is not None]
 
 
 LAYOUT = Layout2018()
