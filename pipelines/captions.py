@@ -33,11 +33,13 @@ _CREDIT_TAIL = 120
 """A credit and its label fit in a caption's last characters (``^`` in the patterns
 still means the caption's real start when a search begins later)."""
 _CREDIT_HINTS = ("ảnh", "video", "clip", "nguồn", "đồ")
-_PLACEHOLDER = re.compile(
-    r"^data:|blank\.(?:gif|png)|spacer\.gif|pixel\.gif|1x1\.|placeholder|lazy[-_.]?load|"
-    r"loading\.(?:gif|svg)|transparent\.(?:gif|png)|no-?image",
-    re.IGNORECASE,
-)
+PLACEHOLDER_NAMES = (
+    "blank.gif", "blank.png", "spacer.gif", "pixel.gif", "1x1.", "placeholder", "lazyload",
+    "lazy-load", "lazy_load", "lazy.load", "loading.gif", "loading.svg", "transparent.gif",
+    "transparent.png", "noimage", "no-image",
+)  # fmt: skip
+"""Parts of an image URL that name a placeholder (compared in lower case; searching
+a few words is far cheaper than a case-blind regex of alternatives)."""
 LAZY_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-srcset")
 """Attributes lazy-loading scripts copy into ``src``, in the order they are read."""
 
@@ -90,9 +92,15 @@ def image_source(img: HtmlElement) -> str | None:
     and known placeholder names are never an answer."""
     for name in (*LAZY_ATTRIBUTES, "src"):
         value = _first_candidate(img.get(name), srcset=name.endswith("srcset"))
-        if value and not _PLACEHOLDER.search(value):
+        if value and not is_placeholder(value):
             return value
     return None
+
+
+def is_placeholder(url: str) -> bool:
+    """A ``data:`` URI or a known placeholder image ("/img/blank.gif", "lazy-load.gif")."""
+    lowered = url.lower()
+    return lowered.startswith("data:") or any(name in lowered for name in PLACEHOLDER_NAMES)
 
 
 def _first_candidate(value: str | None, *, srcset: bool) -> str:

@@ -193,8 +193,10 @@ def _same_text(a: str, b: str) -> bool:
 def _published(dateline: str | None, site: Extracted, meta: Extracted) -> datetime | date | None:
     """The printed dateline wins; a machine value adds the time a date-only line lacks."""
     printed = parse_dateline(dateline) if dateline else None
+    if isinstance(printed, datetime):
+        return printed
     machine = parse_date(site.published) or parse_date(meta.published)
-    if isinstance(printed, datetime) or machine is None:
+    if machine is None:
         return printed
     if printed is None:
         return machine

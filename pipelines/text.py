@@ -20,6 +20,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c
 # Whitespace is collapsed with str.split(), which splits on every Unicode space
 # (U+00A0, U+2000-U+200A, U+202F, U+3000...) as well as ASCII blanks.
 _NOT_WORD = re.compile(r"[\W_]+")
+_ASCII_NOT_WORD = bytes(code for code in range(128) if not chr(code).isalnum())
 
 SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 """Elements whose content is never visible text."""
@@ -81,7 +82,11 @@ def text_content(el: HtmlElement) -> str:
 
 def squash_key(text: str) -> str:
     """Comparison key: cleaned, case-folded, punctuation and spaces removed."""
-    return _NOT_WORD.sub("", clean_text(text).casefold())
+    folded = clean_text(text).casefold()
+    # ASCII spaces and punctuation go first, as bytes (fast); the slow search for other
+    # non-word characters runs only when some are left.
+    compact = folded.encode().translate(None, _ASCII_NOT_WORD).decode()
+    return compact if not compact or compact.isalnum() else _NOT_WORD.sub("", compact)
 
 
 def paragraphs_of(root: HtmlElement, skip: Callable[[HtmlElement], bool]) -> list[str]:

@@ -33,8 +33,6 @@ from pipelines.sites.legacy_body import (
     BoxScan,
     body_blocks,
     box_caption,
-    class_has,
-    classes_of,
     is_bold,
     is_image_table,
     section_name,
@@ -69,21 +67,21 @@ CAPTION_CLASSES = frozenset({"image_desc"})
 """``td.image_desc, .image_desc, figcaption`` inside an image box."""
 
 
-def is_caption_box(el: HtmlElement) -> bool:
+def is_caption_box(el: HtmlElement, classes: str) -> bool:
     """``table[contains(@class, 'image') or .//td[contains(@class, 'image_desc')]]``,
     ``figure``, or ``*[contains(@class, 'image_desc')]`` (a caption standing alone
     captions the image before it)."""
-    return el.tag == "figure" or is_image_table(el) or class_has(el, "image_desc")
+    return el.tag == "figure" or "image_desc" in classes or is_image_table(el, classes)
 
 
-def is_not_body(el: HtmlElement) -> bool:
+def is_not_body(el: HtmlElement, classes: str) -> bool:
     if el.tag in NOT_BODY_TAGS:
         return True
-    classes = classes_of(el)
     if not classes:
         return False
-    return not NOT_BODY_CLASSES.isdisjoint(classes) or (
-        el.tag == "table" and RELATED_TABLE_CLASS in classes
+    tokens = classes.split()
+    return not NOT_BODY_CLASSES.isdisjoint(tokens) or (
+        el.tag == "table" and RELATED_TABLE_CLASS in tokens
     )
 
 

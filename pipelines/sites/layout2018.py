@@ -41,7 +41,6 @@ from pipelines.sites.legacy_body import (
     BoxScan,
     body_blocks,
     box_caption,
-    class_has,
     classes_of,
     is_image_table,
     section_name,
@@ -91,20 +90,20 @@ def _is(el: HtmlElement, rule: tuple[str, str]) -> bool:
     return el.tag == rule[0] and rule[1] in classes_of(el)
 
 
-def is_photo(el: HtmlElement) -> bool:
+def is_photo(el: HtmlElement, classes: str) -> bool:
     tag = el.tag
     if tag == "div":
-        return class_has(el, *PHOTO_DIV_PARTS)
+        return any(part in classes for part in PHOTO_DIV_PARTS)
     if tag == "img":
         return el.get("cms-photo-caption") is not None
-    return tag == "figure" or is_image_table(el)
+    return tag == "figure" or is_image_table(el, classes)
 
 
-def is_not_body(el: HtmlElement) -> bool:
+def is_not_body(el: HtmlElement, classes: str) -> bool:
     if el.tag in NOT_BODY_TAGS:
         return True
     wanted = NOT_BODY_CLASSES.get(el.tag)
-    return wanted is not None and not wanted.isdisjoint(classes_of(el))
+    return wanted is not None and bool(classes) and not wanted.isdisjoint(classes.split())
 
 
 class _BodyScan(BoxScan):
@@ -116,7 +115,8 @@ class _BodyScan(BoxScan):
         self.quotes: dict[HtmlElement, list[HtmlElement]] = {}
 
     def __call__(self, el: HtmlElement) -> bool:
-        if QUOTE_AUTHOR in classes_of(el):
+        classes = el.get("class")
+        if classes and QUOTE_AUTHOR in classes and QUOTE_AUTHOR in classes.split():
             boxes = [a for a in el.iterancestors("div") if _in_quote(a, self.content)]
             for box in reversed(boxes):
                 self.quotes.setdefault(box, []).append(el)
@@ -162,15 +162,22 @@ def _header(scope: HtmlElement) -> tuple[Extracted, HtmlElement | None]:
         tag = el.tag
         if tag == "time":
             meta_times.append(el)
-        elif _is(el, HEADLINE):
-            _first_with_text(found, "headline", el)
-        elif _is(el, SAPO):
+            continue
+        classes = el.get("class")
+        if not classes:
+            continue
+        tokens = classes.split()
+        if tag == "h1":
+            if HEADLINE[1] in tokens:
+                _first_with_text(found, "headline", el)
+        elif tag == "p":
+            if BYLINE[1] in tokens:
+                _first_with_text(found, "byline", el)
+        elif SAPO[1] in tokens:
             _first_with_text(found, "sapo", el)
-        elif _is(el, BYLINE):
-            _first_with_text(found, "byline", el)
-        elif body is None and _is(el, BODY) and _is(el.getparent(), BODY_PARENT):
+        elif BODY[1] in tokens and body is None and _is(el.getparent(), BODY_PARENT):
             body = el
-        elif _is(el, TAG_LIST) and any(_is(a, TAG_BOX) for a in el.iterancestors("div")):
+        elif TAG_LIST[1] in tokens and any(_is(a, TAG_BOX) for a in el.iterancestors("div")):
             tags.extend(filter(None, map(element_text, el.iter("a"))))
     found.dateline, found.published = _published(meta_times)
     found.tags = list(dict.fromkeys(tags)) or None

@@ -23,7 +23,8 @@ from pipelines.text import clean_text, element_text, text_blocks
 
 Block = tuple[HtmlElement, str]
 """A paragraph of body text and the block element that printed it."""
-Test = Callable[[HtmlElement], bool]
+Test = Callable[[HtmlElement, str], bool]
+"""A rule on an element and its class attribute ("" when it has none)."""
 
 SHORTCODE_RE = re.compile(r"\[(gg_video|video|youtube)\][^\[\]]*\[/\1\]", re.IGNORECASE)
 """Raw embed shortcodes left in the text: ``[gg_video]1Bx9...[/gg_video]``."""
@@ -48,10 +49,11 @@ class BoxScan:
         self.boxes: list[HtmlElement] = []
 
     def __call__(self, el: HtmlElement) -> bool:
-        if self.is_box(el):
+        classes = el.get("class") or ""
+        if self.is_box(el, classes):
             self.boxes.append(el)
             return True
-        return self.not_body(el)
+        return self.not_body(el, classes)
 
 
 def classes_of(el: HtmlElement) -> list[str]:
@@ -59,20 +61,16 @@ def classes_of(el: HtmlElement) -> list[str]:
     return classes.split() if classes else []
 
 
-def class_has(el: HtmlElement, *parts: str) -> bool:
-    """The class attribute contains one of ``parts`` (as XPath ``contains(@class, ...)``)."""
-    classes = el.get("class")
-    return bool(classes) and any(part in classes for part in parts)
-
-
-def is_image_table(el: HtmlElement) -> bool:
+def is_image_table(el: HtmlElement, classes: str) -> bool:
     """``table[contains(@class, 'image') or .//td[contains(@class, 'image_desc')]]``."""
     return el.tag == "table" and (
-        class_has(el, "image") or any(class_has(td, "image_desc") for td in el.iter("td"))
+        "image" in classes or any("image_desc" in (td.get("class") or "") for td in el.iter("td"))
     )
 
 
-def body_blocks(root: HtmlElement, skip: Collection[HtmlElement] | Test) -> list[Block]:
+def body_blocks(
+    root: HtmlElement, skip: Collection[HtmlElement] | Callable[[HtmlElement], bool]
+) -> list[Block]:
     """Paragraphs under ``root`` in order, ``skip`` subtrees (a collection, or a test)
     and shortcodes left out. The tree is not modified."""
     rule = skip if callable(skip) else skip.__contains__
@@ -94,11 +92,15 @@ def box_caption(
     shown: list[HtmlElement] = []
     images: list[HtmlElement] = []
     for el in box.iter(Element):
-        if el.tag == "img":
+        tag = el.tag
+        if tag == "img":
             images.append(el)
-        if (el.tag == "figcaption" or not caption_classes.isdisjoint(classes_of(el))) and not (
-            shown and _inside(el, shown, box)
-        ):
+            continue
+        classes = el.get("class")
+        is_caption = tag == "figcaption" or (
+            classes is not None and not caption_classes.isdisjoint(classes.split())
+        )
+        if is_caption and not (shown and _inside(el, shown, box)):
             shown.append(el)
     text = "\n".join(filter(None, map(element_text, shown)))
     if not text and longform:

@@ -15,10 +15,10 @@ of the wrapper. Page-wide lookups walk one tag name in C.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from lxml.cssselect import CSSSelector
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.captions import image_url
@@ -42,11 +42,16 @@ AUTHOR: tuple[Rule, ...] = (("span", "sc-longform-header-author"), (None, "block
 DATE: tuple[Rule, ...] = (("span", "sc-longform-header-date"), (None, "block-sc-publish-time"))
 HEADER_FIELDS = {"headline": HEADLINE, "sapo": SAPO, "byline": AUTHOR, "dateline": DATE}
 """Read from the header block (from the entry when there is none), first match with text."""
+FIELDS_BY_CLASS = {
+    cls: tuple(
+        (field, tag) for field, rules in HEADER_FIELDS.items() for tag, c in rules if c == cls
+    )
+    for rules in HEADER_FIELDS.values()
+    for _, cls in rules
+}
+"""class -> (field, tag or None) of the rules naming that class."""
 SOURCE_LINE = CSSSelector(".js-source-copy")
-BREADCRUMB_LINKS = XPath(
-    "descendant::ol/descendant::li"
-    "[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb-item ')]/descendant::a"
-)
+BREADCRUMB_LIST, BREADCRUMB_ITEM = "ol", ("li", "breadcrumb-item")
 """``ol li.breadcrumb-item a``."""
 TAG_WIDGET = frozenset({"c-widget-tags", "onecms__tags"})
 """``div.c-widget-tags.onecms__tags ul li h4 a``: found from the ``<h4>`` up."""
@@ -128,12 +133,12 @@ def _header_fields(scope: HtmlElement) -> Extracted:
         classes = el.get("class")
         if not classes:
             continue
-        tokens = classes.split()
-        for field, rules in HEADER_FIELDS.items():
-            if field in found or not _follows(el.tag, tokens, rules):
-                continue
-            if text := element_text(el).replace("\n", " "):
-                found[field] = text
+        for cls in classes.split():
+            for field, tag in FIELDS_BY_CLASS.get(cls, ()):
+                if field in found or (tag is not None and el.tag != tag):
+                    continue
+                if text := element_text(el).replace("\n", " "):
+                    found[field] = text
         if len(found) == len(HEADER_FIELDS):
             break
     return Extracted(
@@ -142,10 +147,6 @@ def _header_fields(scope: HtmlElement) -> Extracted:
         byline=found.get("byline"),
         dateline=found.get("dateline"),
     )
-
-
-def _follows(tag: object, tokens: list[str], rules: tuple[Rule, ...]) -> bool:
-    return any(cls in tokens and (want is None or tag == want) for want, cls in rules)
 
 
 def _first_text(elements: list[HtmlElement]) -> str | None:
@@ -169,14 +170,26 @@ def _captions(boxes: list[HtmlElement], base_url: str) -> list[RawCaption]:
 
 def category(tree: HtmlElement) -> str | None:
     """Breadcrumb item after "home" (or the first item when there is no home link)."""
-    links = BREADCRUMB_LINKS(tree)
-    for index, link in enumerate(links):
+    for index, link in enumerate(_breadcrumb_links(tree)):
         name = element_text(link)
         if index == 0 and _is_home(link, name):
             continue
         if name:
             return name.replace("\n", " ")
     return None
+
+
+def _breadcrumb_links(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """``ol li.breadcrumb-item a`` in page order, each once, found as they are read."""
+    seen: set[HtmlElement] = set()
+    tag, cls = BREADCRUMB_ITEM
+    for ol in tree.iter(BREADCRUMB_LIST):
+        for li in ol.iter(tag):
+            if cls in (li.get("class") or "").split():
+                for link in li.iter("a"):
+                    if link not in seen:
+                        seen.add(link)
+                        yield link
 
 
 def _is_home(link: HtmlElement, text: str) -> bool:
