@@ -35,18 +35,6 @@ _BOM_MARKS = tuple(bom for bom, _ in _BOMS)
 _AS_CP1252 = frozenset({"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "iso8859-1"})
 _SINGLE_BYTE_WESTERN = frozenset({"cp1252", "latin-1", "iso8859-1"})
 _SINGLE_BYTE = _SINGLE_BYTE_WESTERN | {"cp1258", "cp1250", "cp1251", "cp1254", "iso8859-15"}
-NFC_SAFE = (
-    "\u0080-\u02ff\u0400-\u0482\u0488-\u052f\u1e00-\u1eff\u2002-\u205f\u20a0-\u20cf"
-    "\u2190-\u2328\u232b-\u23ff\u2500-\u27bf\u3000-\u3029\u3030-\u303f\u4e00-\u9fff"
-    "\ue000-\uf8ff\uff01-\uffef\U0001f000-\U0001faff"
-)
-"""Character ranges (Latin with Vietnamese letters, Cyrillic, punctuation, symbols, CJK,
-emoji) whose every character can stand anywhere in NFC text: none combines with its
-neighbour or is replaced by normalisation. A page whose non-ASCII characters are all
-here is NFC without checking each character (``tests/test_decode.py`` checks the list
-against ``unicodedata``)."""
-_MAYBE_NOT_NFC = re.compile(f"[^{NFC_SAFE}]")
-_ASCII_BYTES = bytes(range(128))
 # "Binary data bytes" of the WHATWG MIME Sniffing Standard: controls text never holds.
 _BINARY_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 
@@ -109,22 +97,17 @@ def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> str:
 
 
 def utf8_as_is(body: bytes, headers: Mapping[Any, Any] | None = None) -> bool:
-    """Whether the page may go to a parser told "utf-8" as it is, undecoded here: if the
-    bytes are UTF-8, UTF-8 is what :func:`utf8_html` would read them as (declared UTF-8
-    or single-byte, or nothing declared; no byte-order mark), they hold no NUL, and every
-    non-ASCII character is in :data:`NFC_SAFE` (only those bytes are decoded). Whether
-    the bytes are UTF-8 at all the parser tells: an encoding error in its log means the
-    page must go through :func:`utf8_html` after all."""
+    """Whether the page may go to a parser told "utf-8" as it is, never decoded here: if
+    its bytes are UTF-8, UTF-8 is what :func:`utf8_html` would read them as (declared
+    UTF-8 or single-byte, or nothing declared), and there is no byte-order mark or NUL.
+    Whether the bytes are UTF-8 at all the parser tells (an encoding error in its log:
+    the page then goes through :func:`utf8_html`). Unlike :func:`utf8_html` this does not
+    make the text NFC: whoever reads text from the tree normalises what it takes
+    (:func:`pipelines.text.clean_text`), which costs far less than a pass over the page."""
     if body.startswith(_BOM_MARKS) or b"\x00" in body:
         return False
     declared = declared_charsets(body, headers)
-    if declared and declared[0] != "utf-8" and declared[0] not in _SINGLE_BYTE:
-        return False
-    rest = body.translate(None, _ASCII_BYTES)
-    try:
-        return not rest or _MAYBE_NOT_NFC.search(rest.decode("utf-8")) is None
-    except UnicodeDecodeError:
-        return False
+    return not declared or declared[0] == "utf-8" or declared[0] in _SINGLE_BYTE
 
 
 def utf8_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> bytes:
@@ -134,19 +117,9 @@ def utf8_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> bytes:
     decode/encode round trip.
     """
     text, exact_utf8 = _without_nul(body, *_decode(body, headers))
-    if not _is_nfc(text, body if exact_utf8 else None):
+    if not unicodedata.is_normalized("NFC", text):
         return unicodedata.normalize("NFC", text).encode("utf-8")
     return body if exact_utf8 else text.encode("utf-8")
-
-
-def _is_nfc(text: str, utf8: bytes | None) -> bool:
-    """``unicodedata.is_normalized("NFC", text)``; ``utf8`` (``text`` in UTF-8, if at hand)
-    answers sooner when every non-ASCII character it holds is in :data:`NFC_SAFE`."""
-    if utf8 is not None:
-        rest = utf8.translate(None, _ASCII_BYTES)
-        if not rest or _MAYBE_NOT_NFC.search(rest.decode("utf-8")) is None:
-            return True
-    return unicodedata.is_normalized("NFC", text)
 
 
 def looks_binary(body: bytes, headers: Mapping[Any, Any] | None = None) -> bool:

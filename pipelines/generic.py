@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -172,6 +173,8 @@ class _Walker:
         if not self.parts:
             return
         text = " ".join(INVISIBLE_CHARS_RE.sub("", "".join(self.parts)).split())
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)  # labels below are matched in NFC
         if text:
             self.blocks.append(_Block(owner, text, min(self.link_len, len(text)), self.unlikely))
         self.parts.clear()

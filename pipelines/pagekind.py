@@ -109,9 +109,12 @@ def check_url(url: str) -> None:
 
 
 def parse_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> HtmlElement:
-    """Decode (see :mod:`pipelines.decode`) and parse into an lxml document. A page in
-    clean UTF-8 is parsed from its own bytes, not decoded first; should the parser find
-    them not UTF-8 after all, the page is decoded and parsed again."""
+    """Decode (see :mod:`pipelines.decode`) and parse into an lxml document.
+
+    A page in UTF-8 is parsed from its own bytes, decoded once, by the parser; should
+    the parser find them not UTF-8 after all, the page is decoded and parsed again. Its
+    text is then as the page has it, NFC or not: every string taken from the tree is
+    normalised where it is read (:func:`pipelines.text.clean_text`)."""
     if not body or body.isspace():
         raise NotAnArticle("empty", "no content")
     if utf8_as_is(body, headers):

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 import codecs
-import re
 import unicodedata
 
 import pytest
 
 from pipelines.decode import (
-    NFC_SAFE,
     codec_name,
     declared_charsets,
     decode_html,
@@ -129,41 +127,6 @@ def test_utf8_page_with_a_wrong_single_byte_meta_is_utf8() -> None:
 def test_cp1258_page_with_few_accents_is_not_read_as_damaged_utf8() -> None:
     page = '<meta charset="windows-1258"><p>Vinh ' + "x" * 2000 + " Hà</p>"
     assert decode_html(cp1258(page), {"content-type": "text/html"}) == page
-
-
-def _can_stand_anywhere_in_nfc(ch: str, composing: set[str]) -> bool:
-    """No combining class, unchanged by NFC, and never the second of a composed pair."""
-    return (
-        unicodedata.combining(ch) == 0
-        and unicodedata.normalize("NFC", ch) == ch
-        and (ch not in composing)
-    )
-
-
-def _second_of_composed_pairs() -> set[str]:
-    found = {chr(c) for c in (*range(0x1161, 0x1176), *range(0x11A8, 0x11C3))}  # Hangul jamo
-    for code in range(0x110000):
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        parts = unicodedata.decomposition(chr(code)).split()
-        if len(parts) == 2 and not parts[0].startswith("<"):
-            pair = "".join(chr(int(part, 16)) for part in parts)
-            if unicodedata.normalize("NFC", pair) == chr(code):
-                found.add(pair[1])
-    return found
-
-
-def test_nfc_safe_characters_need_no_normalisation_check() -> None:
-    ranges = re.findall(r"(.)-(.)", NFC_SAFE, flags=re.DOTALL)
-    assert "".join(f"{a}-{b}" for a, b in ranges) == NFC_SAFE
-    composing = _second_of_composed_pairs()
-    unsafe = [
-        hex(code)
-        for first, last in ranges
-        for code in range(ord(first), ord(last) + 1)
-        if not _can_stand_anywhere_in_nfc(chr(code), composing)
-    ]
-    assert unsafe == []
 
 
 @pytest.mark.parametrize(

@@ -186,6 +186,16 @@ PAGE_TEXT = (
 def test_pages_parsed_from_their_own_bytes_read_as_decoded_pages(
     body: bytes, headers: dict[str, str]
 ) -> None:
+    """The same document as from the decoded page, but for normalisation (NFC is applied
+    to each string extraction reads, not to the whole page)."""
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
     decoded = lxml.html.document_fromstring(utf8_html(body, headers), parser=parser)
-    assert lxml.html.tostring(parse_html(body, headers)) == lxml.html.tostring(decoded)
+    parsed = lxml.html.tostring(parse_html(body, headers), encoding="unicode")
+    assert unicodedata.normalize("NFC", parsed) == lxml.html.tostring(decoded, encoding="unicode")
+
+
+def test_a_page_in_nfd_gives_an_nfc_record() -> None:
+    html = page(ARTICLE_BODY.replace("<h1>", "<h1 id='x'>"))
+    record = extract_page(unicodedata.normalize("NFD", html.decode()).encode(), URL)
+    assert record == extract_page(html, URL)
+    assert unicodedata.is_normalized("NFC", record["body"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import unicodedata
 from pathlib import Path
 
 import lxml.html
@@ -119,6 +120,16 @@ def test_whitespace_and_invisible_characters_are_normalised() -> None:
     paragraphs = extract_body(lxml.html.fromstring(html), "https://example.vn/x.html")
     clean = "Người dân xã Nghi Phong, huyện Nghi Lộc đã thu hoạch xong vụ lúa hè thu"
     assert paragraphs == [f"{clean}.", f"{clean}, năng suất cao.", f"{clean}; giá bán ổn định."]
+
+
+def test_a_page_in_nfd_reads_as_nfc() -> None:
+    """Text comes out NFC, and box labels ("Tin liên quan:") are known in either form."""
+    article = "".join(f"<p>{text}</p>" for text in BODY[:2]) + "<p>Tin liên quan:</p>"
+    html = f"<html><body><div class='post'>{article}<p>{BODY[3]}</p></div></body></html>"
+    nfd = unicodedata.normalize("NFD", html)
+    assert nfd != html
+    paragraphs = extract_body(lxml.html.fromstring(nfd), "https://example.vn/a-1.html")
+    assert paragraphs == [*BODY[:2], BODY[3]]
 
 
 def test_line_breaks_split_paragraphs_of_a_bare_text_container() -> None:

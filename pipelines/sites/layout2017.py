@@ -33,6 +33,7 @@ from pipelines.sites.legacy_body import (
     BoxScan,
     body_blocks,
     box_caption,
+    first_with_class,
     is_bold,
     is_image_table,
     section_name,
@@ -53,10 +54,8 @@ SAPO_TAGS = frozenset({"h2", "div", "p"})
 SAPO_CLASS = "sapo"
 """``h2.sapo``, ``div.sapo``, ``p.sapo``: searched in the headline's container, before the
 body only (sidebars and "Tin cùng chuyên mục" boxes print other stories' sapos)."""
-BREADCRUMB = XPath(
-    "descendant::div[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')][1]"
-)
-"""The first ``div.breadcrumb`` (the search stops there); its links give the section."""
+BREADCRUMB = ("div", "breadcrumb")
+"""The first ``div.breadcrumb``: its links give the section."""
 BREADCRUMB_LINKS = CSSSelector("div.breadcrumb a")
 """Every breadcrumb link of the page, when the first breadcrumb names no section."""
 NOT_BODY_TAGS = frozenset({"iframe", "object", "embed", "form"})
@@ -107,10 +106,10 @@ def _sapo_near(container: HtmlElement | None, body: HtmlElement | None) -> str |
 
 
 def category(tree: HtmlElement) -> str | None:
-    first = BREADCRUMB(tree)
-    if not first:
+    first = first_with_class(tree, *BREADCRUMB)
+    if first is None:
         return None
-    return section_name(list(first[0].iter("a"))) or section_name(BREADCRUMB_LINKS(tree))
+    return section_name(list(first.iter("a"))) or section_name(BREADCRUMB_LINKS(tree))
 
 
 class Layout2017:

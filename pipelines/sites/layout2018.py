@@ -32,7 +32,6 @@ from __future__ import annotations
 import logging
 
 from lxml.cssselect import CSSSelector
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.sites.base import Extracted
@@ -42,6 +41,7 @@ from pipelines.sites.legacy_body import (
     body_blocks,
     box_caption,
     classes_of,
+    first_with_class,
     is_image_table,
     section_name,
     split_trailing_byline,
@@ -62,10 +62,8 @@ BODY_PARENT, BODY = ("div", "article__content"), ("div", "content")
 TAG_BOX, TAG_LIST = ("div", "article__tag"), ("div", "tag-listing")
 """``div.article__tag div.tag-listing a``."""
 HEADER_TAGS = ("h1", "time", "div", "p")
-BREADCRUMB = XPath(
-    "descendant::ol[contains(concat(' ', normalize-space(@class), ' '), ' breadcrumb ')][1]"
-)
-"""The first ``ol.breadcrumb`` (the search stops there)."""
+BREADCRUMB = ("ol", "breadcrumb")
+"""The first ``ol.breadcrumb``: its links give the section."""
 BREADCRUMB_LINKS = CSSSelector("ol.breadcrumb li a")
 NOT_BODY_TAGS = frozenset({"iframe", "object", "embed", "form"})
 NOT_BODY_CLASSES = {
@@ -198,10 +196,10 @@ def _published(times: list[HtmlElement]) -> tuple[str | None, str | None]:
 
 
 def category(tree: HtmlElement) -> str | None:
-    first = BREADCRUMB(tree)
-    if not first:
+    first = first_with_class(tree, *BREADCRUMB)
+    if first is None:
         return None
-    links = [a for li in first[0].iter("li") for a in li.iter("a")]
+    links = [a for li in first.iter("li") for a in li.iter("a")]
     return section_name(links) or section_name(BREADCRUMB_LINKS(tree))
 
 

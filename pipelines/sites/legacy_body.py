@@ -189,6 +189,16 @@ def split_bold_lead(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     return None, blocks
 
 
+def first_with_class(tree: HtmlElement, tag: str, cls: str) -> HtmlElement | None:
+    """The first ``tag.cls`` of the page, the walk stopping there (an XPath search with
+    a class test would test every element of that tag first)."""
+    for el in tree.iter(tag):
+        classes = el.get("class")
+        if classes and cls in classes.split():
+            return el
+    return None
+
+
 def section_name(links: Collection[HtmlElement]) -> str | None:
     """The first breadcrumb after "Trang chủ" (home)."""
     for link in links:
