@@ -106,8 +106,19 @@ def utf8_as_is(body: bytes, headers: Mapping[Any, Any] | None = None) -> bool:
     (:func:`pipelines.text.clean_text`), which costs far less than a pass over the page."""
     if body.startswith(_BOM_MARKS) or b"\x00" in body:
         return False
-    declared = declared_charsets(body, headers)
-    return not declared or declared[0] == "utf-8" or declared[0] in _SINGLE_BYTE
+    declared = _first_declared(body, headers)
+    return declared is None or declared == "utf-8" or declared in _SINGLE_BYTE
+
+
+def _first_declared(body: bytes, headers: Mapping[Any, Any] | None) -> str | None:
+    """``declared_charsets(body, headers)[0]``, without sniffing the page when the
+    header names a charset."""
+    content_type = header_value(headers, "content-type") or ""
+    match = _HEADER_CHARSET.search(content_type)
+    if match and (name := codec_name(match.group(1))):
+        return name
+    meta = _meta_charset(body[:_SNIFF_BYTES])
+    return codec_name(meta) if meta else None
 
 
 def utf8_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> bytes:

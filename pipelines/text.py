@@ -110,7 +110,8 @@ def text_blocks(
     if root.text:
         walk.run.append(root.text)
     walk.children(root, root)
-    walk.flush(root)
+    if walk.run:
+        walk.flush(root)
     return walk.out
 
 
@@ -130,7 +131,7 @@ class _BlockWalk:
         self.out: list[tuple[HtmlElement, str]] = []
 
     def children(self, el: HtmlElement, owner: HtmlElement) -> None:
-        run, skip = self.run, self.skip
+        run, skip, flush = self.run, self.skip, self.flush
         for child in el:
             tag = child.tag
             if tag == "br":
@@ -140,12 +141,14 @@ class _BlockWalk:
             ):
                 text = child.text
                 if tag in BLOCK_TAGS:
-                    self.flush(owner)
+                    if run:
+                        flush(owner)
                     if text:
                         run.append(text)
                     if len(child):
                         self.children(child, child)
-                    self.flush(child)
+                    if run:
+                        flush(child)
                 else:
                     if text:
                         run.append(text)
@@ -156,9 +159,8 @@ class _BlockWalk:
                 run.append(tail)
 
     def flush(self, owner: HtmlElement) -> None:
+        """The gathered text becomes a block of ``owner`` (``run`` is not empty)."""
         run = self.run
-        if not run:
-            return
         raw = "".join(run)
         run.clear()
         if raw.isspace():

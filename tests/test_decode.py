@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from typing import Any
 
 import pytest
 
 from pipelines.decode import (
+    _first_declared,
     codec_name,
     declared_charsets,
     decode_html,
@@ -142,3 +144,22 @@ def test_page_bytes_come_out_nfc(text: str) -> None:
     page = f"<html><body><p>{text}</p></body></html>"
     expected = unicodedata.normalize("NFC", page).encode("utf-8")
     assert utf8_html(page.encode("utf-8"), {"content-type": "text/html; charset=utf-8"}) == expected
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        None,
+        {"content-type": "text/html"},
+        {"content-type": "text/html; charset=utf-8"},
+        {"Content-Type": "text/html; charset=bogus"},
+        {b"content-type": [b"text/html; charset=windows-1258"]},
+    ],
+)
+@pytest.mark.parametrize("meta", ["", '<meta charset="windows-1252">', "<META CHARSET=UTF-16>"])
+def test_first_declared_charset_is_the_first_of_all_declared(
+    headers: dict[Any, Any] | None, meta: str
+) -> None:
+    body = f"<html><head>{meta}</head><body>x</body></html>".encode()
+    declared = declared_charsets(body, headers)
+    assert _first_declared(body, headers) == (declared[0] if declared else None)

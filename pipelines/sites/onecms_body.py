@@ -52,7 +52,8 @@ FIGURE_BOX_CLASSES = {"table": frozenset({"image"}), "div": frozenset({"image", 
 """``figure``, ``table.image``, ``div.image``, ``div.photo-box``: boxes of an image and
 its caption."""
 HEADER_CLASS = "sc-longform-header"
-HEADER_MEDIA = frozenset({"sc-longform-header-media"})
+HEADER_MEDIA_CLASS = "sc-longform-header-media"
+HEADER_MEDIA = frozenset({HEADER_MEDIA_CLASS})
 """The lead image's box (a figure box too, whatever its tag)."""
 HEADER_FIGURES = CSSSelector(
     "figure, table.image, div.image, div.photo-box, .sc-longform-header-media"
@@ -86,7 +87,7 @@ class BodyScan:
                 marked = self.marked[key] = _marked_not_body(classes or "", ident or "")
             if marked:
                 return self._skip(el)
-            if classes and not HEADER_MEDIA.isdisjoint(classes.split()):
+            if classes and HEADER_MEDIA_CLASS in classes and HEADER_MEDIA_CLASS in classes.split():
                 self.boxes.append(el)
         if (tag == "table" and _has_image(el)) or (tag in BLOCK_TAGS and _is_related_box(el)):
             return self._skip(el)
