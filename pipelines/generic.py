@@ -5,133 +5,51 @@ walk turns the page into text blocks (split at block elements and ``<br>``); eac
 25+ characters credits its nearest ancestors by length and comma count; the best container,
 discounted by link density (lifted to the ancestor that close rivals share, or to a richer
 parent), and its worthy siblings form the article. Blocks under boilerplate-named elements
-(sidebar, related, comments, share, byline, caption, "tin liên quan"...) are dropped, judged
-by size so that a mis-named wrapper around the whole article is kept; so are link lists and
-box labels. The caller's tree is never modified.
+(sidebar, related, comments, share, byline, caption, "tin liên quan"...: the names are in
+:mod:`pipelines.generic_names`) are dropped, judged by size so that a mis-named wrapper around
+the whole article is kept; so are link lists and box labels. The tree is never modified.
 
-Chosen after measuring (``python bench/extraction.py``) against trafilatura 2.3.1, which is
-not used here: on the 181-page article-extraction-benchmark, body F1 0.974 (P 0.968,
-R 0.980) vs ``trafilatura.extract(html)`` 0.953 (P 0.928, R 0.978); on the Vietnamese site
-fixtures 0.955 vs 0.815; about 2.5x faster. Falling back to trafilatura when this finds
-little scored lower (0.972), so there is no hybrid.
+Chosen after measuring (``python bench/extraction.py``, figures in ``bench/README.md``)
+against trafilatura 2.3.1, which is not used here: body F1 0.974 vs 0.953 on the 181-page
+article-extraction-benchmark, 0.955 vs 0.815 on the Vietnamese site fixtures; a fallback to
+trafilatura when this finds little scored lower (0.972), so there is no hybrid.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from pipelines.generic_names import (
+    ARTICLE_RE,
+    BLOCK_TAGS,
+    COMMA_RE,
+    INVISIBLE_CHARS_RE,
+    LABEL_RE,
+    MAYBE_RE,
+    META_RE,
+    PARAGRAPH_TAGS,
+    TAG_WEIGHTS,
+    class_weight,
+    name_words,
+    names_of,
+    skipped,
+    unlikely,
+    words_of,
+)
+
 logger = logging.getLogger(__name__)
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-SKIP_TAGS = _words(
-    "head script style noscript template svg math iframe object embed button select input "
-    "textarea option nav aside footer figure figcaption caption audio video canvas picture "
-    "dialog menu h1"
-)
-BLOCK_TAGS = _words(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tbody thead tfoot tr td th "
-    "section article main header hr address center form fieldset details summary body html"
-)
-PARAGRAPH_TAGS = _words("p pre li dt dd blockquote h2 h3 h4 h5 h6 td th")
-SKIP_ROLES = _words("navigation complementary contentinfo banner dialog menu search")
-UNLIKELY_RE = re.compile(
-    r"\bads?\b|advert|banner|breadcrumb|combx|comment|community|disqus|footer|gdpr|header|"
-    r"legends|menu|related|remark|replies|\brss\b|shoutbox|sidebar|skyscraper|social|sponsor|"
-    r"supplemental|agegate|pagination|\bpager\b|popup|\bshare|sharing|newsletter|subscribe|"
-    r"promo|cookie|caption|\btags?\b|lienquan|tinkhac|xemthem|trending|mostread|toolbar|"
-    r"\bprint\b|login|signup|rating|authorbio|binhluan|ykien|tukhoa|chiase|docnhieu|xemnhieu|"
-    r"tinmoi|noibat|cungchuyenmuc",
-)
-LABEL_RE = re.compile(
-    r"(?i)(tin|bài) (liên quan|cùng chuyên mục|khác|mới|mới nhất|nổi bật|đọc nhiều|xem nhiều)|"
-    r"xem thêm|đọc thêm|quảng cáo|chia sẻ|((độc giả|gửi) )?bình luận( của bạn)?|ý kiến( bạn đọc)?|"
-    r"từ khóa|related( articles| stories| news)?|"
-    r"read more|see also|advertisement|share( this)?( article| story)?|comments?|tags?|"
-    r"\[(?P<code>\w+)[^\]]*\].*\[/(?P=code)\]",
-)
-META_RE = re.compile(
-    r"byline|dateline|timestamp|\bdate\b|\btime\b|posted|published|\bauthor|credit|\bmeta\b|"
-    r"disclaimer|\bbio\b|copyright|gallery|slideshow|carousel|hig?h?t?light|\bimage\b|\bimg\b|\bphoto\b|"
-    r"\bfig\b|box desc"
-)
-STRONG_RE = re.compile(r"related|comment|sidebar|lienquan|binhluan|ykien")
-"""Names that stay boilerplate even beside "article"/"content" ("article__related-inline")."""
-MAYBE_RE = re.compile(r"and|article|body|column|content|main|shadow|entry|detail|post")
-POSITIVE_RE = re.compile(
-    r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|detail|"
-    r"chi-?tiet|noi-?dung",
-)
-NEGATIVE_RE = re.compile(
-    r"(?i)-ad-|hidden|\bhid\b|banner|combx|comment|com-|contact|foot|footer|footnote|gdpr|"
-    r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
-    r"sponsor|shopping|tags|tool|widget|caption",
-)
-ARTICLE_RE = re.compile(r"article ?body|entry ?content|post ?(?:content|body)|story ?body")
-INVISIBLE_RE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
-CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
-NON_WORD_RE = re.compile(r"[^a-z0-9]+")
-INVISIBLE_CHARS_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-COMMA_RE = re.compile(r"[,،、，]")
-TAG_WEIGHTS = {
-    tag: weight
-    for weight, tags in ((5, "div article section main"), (3, "pre td blockquote"),
-                         (-3, "address ol ul dl dd dt li form"), (-5, "h2 h3 h4 h5 h6 th"))
-    for tag in tags.split()
-}  # fmt: skip
 MIN_SCORED_LEN = 25
 MAX_LINK_DENSITY = 0.5
 TOP_CANDIDATES = 5
 MIN_RIVALS = 3
 META_MAX_LEN = 400
-
-
-def _hints(el: HtmlElement) -> str:
-    """Class and id as lower-case words ("ArticleBody-x" -> "article body x")."""
-    return _words_of(_names(el))
-
-
-def _names(el: HtmlElement) -> str:
-    attrib = el.attrib
-    if "class" not in attrib and "id" not in attrib:
-        return ""
-    return f"{attrib.get('class', '')} {attrib.get('id', '')}"
-
-
-def _words_of(names: str) -> str:
-    return " ".join(NON_WORD_RE.split(CAMEL_RE.sub(" ", names).lower())).strip()
-
-
-def _unlikely(hints: str) -> bool:
-    """Class/id names boilerplate (sidebar, comments...) or page furniture (byline, date)."""
-    if META_RE.search(hints):
-        return True
-    joined = hints.replace(" ", "") + " " + hints
-    if STRONG_RE.search(joined):
-        return True
-    return bool(UNLIKELY_RE.search(joined)) and not MAYBE_RE.search(hints)
-
-
-def _skipped(el: HtmlElement) -> bool:
-    """True for subtrees that never hold article text (scripts, navigation, hidden parts)."""
-    attrib = el.attrib
-    return (
-        el.tag in SKIP_TAGS
-        or "hidden" in attrib
-        or attrib.get("aria-hidden") == "true"
-        or attrib.get("role") in SKIP_ROLES
-        or ("style" in attrib and bool(INVISIBLE_RE.search(attrib["style"])))
-    )
 
 
 @dataclass
@@ -155,13 +73,13 @@ class _Walker:
     """``_unlikely`` by class/id string: pages repeat the same few names."""
 
     def suspect(self, el: HtmlElement) -> bool:
-        names = _names(el)
+        names = names_of(el)
         if not names:
             return False
         verdict = self.verdicts.get(names)
         if verdict is None:
-            hints = _words_of(names)
-            verdict = self.verdicts[names] = bool(hints) and _unlikely(hints)
+            hints = words_of(names)
+            verdict = self.verdicts[names] = bool(hints) and unlikely(hints)
         return verdict
 
     def add(self, text: str, in_link: bool) -> None:
@@ -193,7 +111,7 @@ class _Walker:
             self.add(el.text, in_link)
         for child in el:
             tag = child.tag
-            if isinstance(tag, str) and not _skipped(child):
+            if isinstance(tag, str) and not skipped(child):
                 if tag == "br":
                     self.flush(owner)
                 elif tag in BLOCK_TAGS or (tag != "a" and self.suspect(child)):
@@ -203,11 +121,6 @@ class _Walker:
                     self.inline(child, owner, in_link or tag == "a")
             if child.tail:
                 self.add(child.tail, in_link)
-
-
-def _class_weight(el: HtmlElement) -> int:
-    hints = [h for h in (el.get("class"), el.get("id")) if h]
-    return 25 * sum(bool(POSITIVE_RE.search(h)) - bool(NEGATIVE_RE.search(h)) for h in hints)
 
 
 @dataclass
@@ -240,7 +153,7 @@ def _holds_article(el: HtmlElement, stats: dict[HtmlElement, _Stats], total: int
     return stats[el].text_len >= total / 2 and any(
         node.tag == "article"
         or node.get("itemprop") == "articleBody"
-        or ARTICLE_RE.search(_hints(node))
+        or ARTICLE_RE.search(name_words(node))
         for node in el.iterdescendants()
         if isinstance(node.tag, str)
     )
@@ -248,10 +161,10 @@ def _holds_article(el: HtmlElement, stats: dict[HtmlElement, _Stats], total: int
 
 def _boilerplate(el: HtmlElement, stats: dict[HtmlElement, _Stats], total: int) -> bool:
     """Whether a boilerplate-named element really is boilerplate, judged by its size."""
-    hints = _hints(el)
+    hints = name_words(el)
     if META_RE.search(hints):  # a byline or caption is short; a quote's "author" is prose
         quoted = any(
-            a.tag == "blockquote" or "quote" in _hints(a)
+            a.tag == "blockquote" or "quote" in name_words(a)
             for a in itertools.islice(el.iterancestors(), 2)
         )
         return stats[el].text_len <= META_MAX_LEN and not quoted
@@ -288,7 +201,7 @@ def _score(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> None:
                 break
             s = stats[node]
             if s.score is None:
-                s.score = TAG_WEIGHTS.get(node.tag, 0) + _class_weight(node)
+                s.score = TAG_WEIGHTS.get(node.tag, 0) + class_weight(node)
             s.score += points / (1 if level == 0 else 2 if level == 1 else level * 3)
             node = node.getparent()
 
@@ -361,7 +274,7 @@ def extract_body(tree: HtmlElement, url: str) -> list[str]:
     no recognisable body. The tree is not modified.
     """
     root = next(tree.iter("body"), tree)
-    if not isinstance(root.tag, str) or _skipped(root):
+    if not isinstance(root.tag, str) or skipped(root):
         return []
     walker = _Walker()
     try:
