@@ -157,15 +157,15 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
 def _body(
     tree: HtmlElement, url: str, layout: Layout | None, site: Extracted, meta: Extracted
 ) -> tuple[list[str], str]:
-    """Body paragraphs (cleaned, NFC) and the name of the layer that found them."""
+    """Body paragraphs (cleaned, NFC) and the name of the layer that found them. Site
+    layouts (:func:`pipelines.text.text_blocks`) and the metadata layer hand over cleaned
+    paragraphs; the generic layer's are cleaned here."""
     if site.paragraphs and layout is not None:
-        found, extractor = site.paragraphs, layout.name
-    elif meta.paragraphs:
-        found, extractor = meta.paragraphs, "metadata"
-    else:
-        found, extractor = extract_body(tree, url), "generic"
-    cleaned = (clean_text(p, keep_newlines=True) for p in found)
-    return [p for p in cleaned if p], extractor
+        return [p for p in site.paragraphs if p], layout.name
+    if meta.paragraphs:
+        return [p for p in meta.paragraphs if p], "metadata"
+    cleaned = (clean_text(p, keep_newlines=True) for p in extract_body(tree, url))
+    return [p for p in cleaned if p], "generic"
 
 
 def _final_signature(paragraph: str) -> bool:
