@@ -56,10 +56,6 @@ BREADCRUMB_LIST, BREADCRUMB_ITEM = "ol", ("li", "breadcrumb-item")
 TAG_WIDGET = frozenset({"c-widget-tags", "onecms__tags"})
 """``div.c-widget-tags.onecms__tags ul li h4 a``: found from the ``<h4>`` up."""
 TAG_HEADING = "h4"
-HEADER_FIGURES = CSSSelector(
-    "figure, table.image, div.image, div.photo-box, .sc-longform-header-media"
-)
-"""Figure boxes of the header block (the body's are found by the body walk)."""
 
 
 class OneCmsLayout:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from lxml.cssselect import CSSSelector
 from lxml.etree import Element
 from lxml.html import HtmlElement
 
@@ -55,10 +54,6 @@ HEADER_CLASS = "sc-longform-header"
 HEADER_MEDIA_CLASS = "sc-longform-header-media"
 HEADER_MEDIA = frozenset({HEADER_MEDIA_CLASS})
 """The lead image's box (a figure box too, whatever its tag)."""
-HEADER_FIGURES = CSSSelector(
-    "figure, table.image, div.image, div.photo-box, .sc-longform-header-media"
-)
-"""Figure boxes inside the header block."""
 CAPTION_TAG = "figcaption"
 CAPTION_CLASSES = frozenset({"image_desc", "caption", "image-caption", "desc"})
 """``figcaption, .image_desc, .caption, .image-caption, .desc``, inside a figure box."""
@@ -94,8 +89,9 @@ class BodyScan:
         return False
 
     def _skip(self, el: HtmlElement) -> bool:
-        if el is self.header:
-            self.boxes.extend(f for f in HEADER_FIGURES(el) if not _in_a_box(f, self.entry))
+        if self.header is not None and el is self.header:
+            boxes = (box for box in el.iter(Element) if _is_figure_box(box))
+            self.boxes.extend(box for box in boxes if not _in_a_box(box, self.entry))
         elif _is_figure_box(el):
             self.boxes.append(el)
         return True
