@@ -56,12 +56,18 @@ _MAX_BYLINE_CHARS = 90
 def split_byline(byline: str | None) -> tuple[list[str], str | None]:
     """(authors, source) from a byline as printed."""
     text = clean_text(byline)
-    if (theo := _THEO.match(text)) is not None:
+    lowered = text.lower()  # each pattern below needs a word or sign: cheap tests first
+    if "theo" in lowered and (theo := _THEO.match(text)) is not None:
         outlet = _strip(theo.group(1))
         return ([outlet], outlet) if outlet else ([], None)
-    text, source = _take_parenthetical_source(text)
-    text = _ROLE_LABEL.sub(" - ", text)
-    text = _DONE_BY.sub("", text.strip(_EDGE_PUNCT))
+    source = None
+    if "(" in text:
+        text, source = _take_parenthetical_source(text)
+    if ":" in text:
+        text = _ROLE_LABEL.sub(" - ", text)
+    text = text.strip(_EDGE_PUNCT)
+    if "hiện" in lowered:
+        text = _DONE_BY.sub("", text)
     authors: list[str] = []
     for part in _AUTHOR_SPLIT.split(text):
         names = [_strip(name) for name in part.split("/")]
@@ -108,10 +114,10 @@ def looks_like_byline(text: str | None) -> bool:
     value = clean_text(text)
     if not value or len(value) > _MAX_BYLINE_CHARS or _NOT_A_NAME.search(value):
         return False
-    if (theo := _THEO.match(value)) is not None:
+    if "theo" in value.lower() and (theo := _THEO.match(value)) is not None:
         credited = theo.group(1)
         return credited[0].isupper() and len(credited.split()) <= 6 and "," not in credited
-    if _ROLE_LABEL.match(value):
+    if ":" in value and _ROLE_LABEL.match(value):
         return True
     if value.endswith(".") and len(value.split()) > 5:
         return False
