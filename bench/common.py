@@ -61,7 +61,9 @@ class BenchError(Exception):
 
 def environment(packages: Sequence[str] = ("scrapy", "twisted", "sqlalchemy", "lxml")) -> None:
     print("command:", shlex.join([sys.executable, *sys.argv]))
-    print("os.cpu_count():", os.cpu_count(), "| platform:", platform.platform())
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print("os.cpu_count():", os.cpu_count(), "| load average:", load,
+          "| platform:", platform.platform())
     versions = [f"python {platform.python_version()}"]
     for package in packages:
         with contextlib.suppress(metadata.PackageNotFoundError):

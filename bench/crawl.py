@@ -5,7 +5,8 @@ The fixture site (``tests/sitegen.py`` with ``--articles`` articles) is served b
 limits lifted (no delay, no AutoThrottle, ``--concurrency`` requests at once):
 
 (a) a bare Scrapy spider given the list of article URLs, fetching them and nothing
-    else (project settings and middlewares, no pipelines, no robots.txt);
+    else (project settings and middlewares, no pipelines, no robots.txt), also run
+    as "bare-default" with Scrapy's default ``CONCURRENT_ITEMS`` (100);
 (b) our full crawl, ``baonghean`` spider from the home page, robots.txt, sitemaps
     and feeds, with extraction, validation and storage into a fresh SQLite file.
 
@@ -41,12 +42,14 @@ from bench.common import (  # noqa: E402
 )
 
 TARGET = 1.3
+SCRAPY_CONCURRENT_ITEMS = 100
+"""Scrapy's default, which the project lowers (see crawler/settings.py)."""
 
 
 def describe(name: str, result: CrawlResult) -> None:
     stats = result.stats
     print(
-        f"    {name:<6}{result.article_responses:>6} article pages {result.responses:>6} responses"
+        f"    {name:<13}{result.article_responses:>6} article pages {result.responses:>6} responses"
         f" {result.seconds:>6.2f}s {result.rate():>6.1f} article pages/s"
         f" {result.rate(articles_only=False):>6.1f} responses/s  CPU {result.cpu_seconds:.2f}s"
     )
@@ -54,28 +57,45 @@ def describe(name: str, result: CrawlResult) -> None:
         stored = stats.get("archive/articles/new", 0) + stats.get("archive/articles/unchanged", 0)
         dropped = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                    if k.startswith("archive/dropped/")}
-        print(f"          stored {stored} articles, dropped {dropped or 'none'}, "
+        print(f"                 stored {stored} articles, dropped {dropped or 'none'}, "
               f"peak RSS {result.samples[-1]['peak_mb']:.0f} MB")
 
 
+Round = dict[str, CrawlResult]
+"""One round's crawls: "bare", "bare-default" and "full"."""
+
+
 def one_round(base_url: str, urls: list[str], work: Path, args: argparse.Namespace,
-              number: int) -> tuple[CrawlResult, CrawlResult]:
+              number: int) -> Round:
     settings = dict(LIFTED, CONCURRENT_REQUESTS=args.concurrency,
                     CONCURRENT_REQUESTS_PER_DOMAIN=args.concurrency)
-    bare = run_crawl(CrawlSpec("bare", settings=settings, urls=urls), work)
+    crawls = {
+        "bare": run_crawl(CrawlSpec("bare", settings=settings, urls=urls), work),
+        "bare-default": run_crawl(CrawlSpec("bare", settings=dict(
+            settings, CONCURRENT_ITEMS=SCRAPY_CONCURRENT_ITEMS), urls=urls), work),
+    }
     db = work / f"archive-{number}.db"
     full_settings = dict(settings, ARCHIVE_DB_URL=f"sqlite:///{db}")
     profile = args.profile / f"crawl-full-{number}.txt" if args.profile else None
-    full = run_crawl(CrawlSpec("full", settings=full_settings, spider_args={"base_url": base_url}),
-                     work, profile)
+    crawls["full"] = run_crawl(
+        CrawlSpec("full", settings=full_settings, spider_args={"base_url": base_url}),
+        work, profile)
     print(f"  round {number}:")
-    describe("bare", bare)
-    describe("full", full)
+    for name, result in crawls.items():
+        describe(name, result)
+    full, bare, default = crawls["full"], crawls["bare"], crawls["bare-default"]
     print(f"    full / bare time: {full.seconds / bare.seconds:.2f}x "
-          f"(CPU time: {full.cpu_seconds / bare.cpu_seconds:.2f}x)", flush=True)
+          f"(CPU time: {full.cpu_seconds / bare.cpu_seconds:.2f}x); "
+          f"full / bare-default: {full.seconds / default.seconds:.2f}x", flush=True)
     if profile is not None:
         print_profile(profile)
-    return bare, full
+    return crawls
+
+
+def median_of(rounds: list[Round], name: str, key: str) -> float:
+    values = [getattr(crawls[name], key) if key != "rate" else crawls[name].rate()
+              for crawls in rounds]
+    return statistics.median(values)
 
 
 def run(args: argparse.Namespace) -> None:
@@ -84,20 +104,19 @@ def run(args: argparse.Namespace) -> None:
         site = make_site(work / "site", args.articles, args.per_page)
         with served(site.root) as base_url:
             print(f"server: bench/fastserver.py at {base_url}; concurrency {args.concurrency}; "
-                  f"{args.rounds} round(s), bare then full")
+                  f"{args.rounds} round(s): bare, bare-default, full")
             urls = [base_url + article.path for article in site.articles]
-            results = [one_round(base_url, urls, work, args, n + 1) for n in range(args.rounds)]
-    bare_s = statistics.median(b.seconds for b, _ in results)
-    full_s = statistics.median(f.seconds for _, f in results)
-    ratios = [f.seconds / b.seconds for b, f in results]
-    cpu_ratios = [f.cpu_seconds / b.cpu_seconds for b, f in results]
-    print(f"\nmedian over {args.rounds} round(s): bare {bare_s:.2f}s "
-          f"({statistics.median(b.rate() for b, _ in results):.1f} article pages/s), "
-          f"full {full_s:.2f}s ({statistics.median(f.rate() for _, f in results):.1f} "
-          f"article pages/s)")
-    print(f"full / bare time: median {statistics.median(ratios):.2f}x "
-          f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)}; target <= {TARGET}x)")
-    print(f"full / bare CPU time of the crawl process: median {statistics.median(cpu_ratios):.2f}x")
+            rounds = [one_round(base_url, urls, work, args, n + 1) for n in range(args.rounds)]
+    print(f"\nmedian over {args.rounds} round(s):")
+    for name in ("bare", "bare-default", "full"):
+        print(f"    {name:<13}{median_of(rounds, name, 'seconds'):>7.2f}s "
+              f"{median_of(rounds, name, 'rate'):>7.1f} article pages/s")
+    for other in ("bare", "bare-default"):
+        ratios = [r["full"].seconds / r[other].seconds for r in rounds]
+        cpu = [r["full"].cpu_seconds / r[other].cpu_seconds for r in rounds]
+        print(f"full / {other} time: median {statistics.median(ratios):.2f}x (rounds: "
+              f"{', '.join(f'{x:.2f}' for x in ratios)}); CPU time "
+              f"{statistics.median(cpu):.2f}x; target <= {TARGET}x")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

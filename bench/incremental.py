@@ -116,8 +116,11 @@ def one_size(articles: int, news: Sequence[int], work: Path) -> None:
     with served(root, log) as base_url:
         base = work / f"archive-{articles}.db"
         first = crawl(base_url, base, work)
+        problems = {k: v for k, v in first.stats.items()
+                    if k.startswith(("archive/dropped/", "archive/errors/", "log_count/ERROR"))}
         print(f"\narchive of {articles} articles: first crawl stored "
-              f"{first.stats.get('archive/articles/new', 0)} articles in {first.seconds:.0f}s")
+              f"{first.stats.get('archive/articles/new', 0)} articles in {first.seconds:.0f}s, "
+              f"finish reason {first.stats.get('finish_reason')}, problems {problems or 'none'}")
         print(f"{'new N':>8}{'requests':>9}{'articles':>9}{'others':>8}"
               + "".join(f"{k:>9}" for k in KINDS[1:])
               + f"{'stored':>7}{'refetch':>8}{'skipped':>8}{'time':>8}")
