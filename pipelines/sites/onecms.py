@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from pipelines.captions import image_url
+from pipelines.captions import image_source
 from pipelines.sites.base import Extracted, RawCaption
 from pipelines.sites.onecms_body import BodyScan, is_signature
 from pipelines.text import element_text, squash_key, text_blocks
@@ -83,7 +83,7 @@ class OneCmsLayout:
         if not found.byline:
             found.byline = _first_text(SOURCE_LINE(around))
         found.paragraphs = [text for _, text in blocks] or None
-        found.captions = _captions(scan.boxes, url) or None
+        found.captions = _captions(scan.boxes) or None
         found.category = category(tree)
         found.tags = tags(around) or (tags(tree) if wrapper is not None else []) or None
         return found
@@ -153,13 +153,14 @@ def _first_text(elements: list[HtmlElement]) -> str | None:
     return None
 
 
-def _captions(boxes: list[HtmlElement], base_url: str) -> list[RawCaption]:
-    """One caption per figure box that shows one, with its first image's URL."""
+def _captions(boxes: list[HtmlElement]) -> list[RawCaption]:
+    """One caption per figure box that shows one, with its first image's URL as written
+    (made absolute with the others by :func:`pipelines.captions.normalise_captions`)."""
     found = []
     for box in boxes:
         caption, img = BodyScan.caption_and_image(box)
         if caption:
-            url = image_url(img, base_url) if img is not None else None
+            url = image_source(img) if img is not None else None
             found.append(RawCaption(text=caption, image_url=url))
     return found
 
