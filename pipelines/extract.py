@@ -61,24 +61,33 @@ def extract_page(body: bytes, url: str, headers: Mapping[Any, Any] | None = None
     check_soft_404(tree)
     layout = find_layout(tree, url)
     site = layout.extract(tree, url) if layout is not None else Extracted()
-    meta = extract_metadata(tree, url, skip=_known(site))
+    printed = parse_dateline(clean_text(site.dateline)) if site.dateline else None
+    meta = extract_metadata(tree, url, skip=_known(site, printed))
     if layout is None and looks_like_listing(tree, url):
         raise NotAnArticle("listing", "many article links and no article structure")
-    return _build_record(tree, url, layout, site, meta)
+    return _build_record(tree, url, layout, (site, meta), printed)
 
 
-def _known(site: Extracted) -> set[str]:
+def _known(site: Extracted, printed: datetime | date | None) -> set[str]:
     """Fields the site layer found: the metadata layer need not look for them. A printed
-    date with its time also makes a machine-readable date unnecessary."""
+    date with its time (``printed``, the site's dateline read) also makes a
+    machine-readable date unnecessary."""
     known = {name for name, value in vars(site).items() if value}
-    if site.dateline and isinstance(parse_dateline(clean_text(site.dateline)), datetime):
+    if isinstance(printed, datetime):
         known.add("published")
     return known
 
 
 def _build_record(
-    tree: HtmlElement, url: str, layout: Layout | None, site: Extracted, meta: Extracted
+    tree: HtmlElement,
+    url: str,
+    layout: Layout | None,
+    layers: tuple[Extracted, Extracted],
+    printed: datetime | date | None,
 ) -> dict[str, Any]:
+    """The record from the site and metadata layers (``printed``: the site's dateline
+    read, if it has one)."""
+    site, meta = layers
     headline = _headline(tree, url, site, meta)
     if not headline:
         raise NotAnArticle("no-headline", "no headline found")
@@ -94,7 +103,7 @@ def _build_record(
         paragraphs = [c["caption"] for c in captions]  # a photo story told in captions
     if not paragraphs:
         raise NotAnArticle("no-body", "no body text found")
-    record = _dates_and_people(site, meta, clean_text(byline) or None)
+    record = _dates_and_people(site, meta, clean_text(byline) or None, printed)
     record.update(
         url=url,
         canonical_url=_canonical(url, site.canonical_url or meta.canonical_url),
@@ -113,12 +122,16 @@ def _build_record(
     return {name: record[name] for name in RECORD_FIELDS}
 
 
-def _dates_and_people(site: Extracted, meta: Extracted, byline: str | None) -> dict[str, Any]:
+def _dates_and_people(
+    site: Extracted, meta: Extracted, byline: str | None, printed: datetime | date | None
+) -> dict[str, Any]:
     dateline = clean_text(site.dateline or meta.dateline) or None
+    if not site.dateline and dateline:
+        printed = parse_dateline(dateline)
     authors, source = split_byline(byline)
     return {
         "dateline": dateline,
-        "published_at": to_iso(_published(dateline, site, meta)),
+        "published_at": to_iso(_published(printed, site, meta)),
         "updated_at": to_iso(parse_date(site.updated) or parse_date(meta.updated)),
         "byline": byline,
         "authors": authors,
@@ -190,9 +203,11 @@ def _same_text(a: str, b: str) -> bool:
     return squash_key(a) == squash_key(b)
 
 
-def _published(dateline: str | None, site: Extracted, meta: Extracted) -> datetime | date | None:
-    """The printed dateline wins; a machine value adds the time a date-only line lacks."""
-    printed = parse_dateline(dateline) if dateline else None
+def _published(
+    printed: datetime | date | None, site: Extracted, meta: Extracted
+) -> datetime | date | None:
+    """The printed dateline (read) wins; a machine value adds the time a date-only line
+    lacks."""
     if isinstance(printed, datetime):
         return printed
     machine = parse_date(site.published) or parse_date(meta.published)
