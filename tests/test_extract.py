@@ -199,3 +199,45 @@ def test_a_page_in_nfd_gives_an_nfc_record() -> None:
     record = extract_page(unicodedata.normalize("NFD", html.decode()).encode(), URL)
     assert record == extract_page(html, URL)
     assert unicodedata.is_normalized("NFC", record["body"])
+
+
+ONECMS_PROSE = (
+    '<p class="align-justify">Các địa phương ven biển Nghệ An đã sơ tán hơn 3.000 hộ dân đến nơi '
+    "an toàn trước khi bão đổ bộ.</p>"
+    '<p class="align-justify">Tàu thuyền đã vào nơi neo đậu, các hồ chứa được vận hành xả lũ '
+    "theo quy trình.</p>"
+)
+ONECMS_FIGURE = (
+    '<figure><img src="https://bna.1cdn.vn/2024/09/06/bao.jpg">'
+    "<figcaption>Sơ tán dân ở Quỳnh Lưu. Ảnh: Thành Cường</figcaption></figure>"
+)
+
+
+def onecms_page(content: str) -> bytes:
+    return page(
+        '<div class="c-news-detail"><article class="entry"><div class="sc-longform-header">'
+        '<h1 class="sc-longform-header-title block-sc-title">Nghệ An đón bão</h1>'
+        '<span class="sc-longform-header-date block-sc-publish-time">06/09/2024 - 08:15</span>'
+        f"</div>{content}</article></div>"
+    )
+
+
+def test_onecms_layout_table_around_the_body_keeps_prose_and_captions() -> None:
+    layout = f'<table class="layout"><tr><td>{ONECMS_PROSE}{ONECMS_FIGURE}</td></tr></table>'
+    record = extract_page(onecms_page(layout), URL)
+    assert record["extractor"] == "onecms"
+    assert record["body"].startswith("Các địa phương ven biển")
+    assert "Tàu thuyền" in record["body"]
+    captions = [c["caption"] for c in record["captions"]]
+    assert captions == ["Sơ tán dân ở Quỳnh Lưu. Ảnh: Thành Cường"]
+    assert "Sơ tán dân ở Quỳnh Lưu" not in record["body"]
+
+
+def test_onecms_image_table_is_a_caption_not_prose() -> None:
+    image_table = (
+        '<table class="image"><tr><td><img src="https://bna.1cdn.vn/2024/09/06/de.jpg"></td></tr>'
+        '<tr><td class="image_desc"><p>Gia cố đê biển. Ảnh: Thành Cường</p></td></tr></table>'
+    )
+    record = extract_page(onecms_page(ONECMS_PROSE + image_table), URL)
+    assert "Gia cố đê biển" not in record["body"]
+    assert [c["caption"] for c in record["captions"]] == ["Gia cố đê biển. Ảnh: Thành Cường"]

@@ -75,17 +75,7 @@ def test_crawl_finishes_cleanly(hostile: Hostile) -> None:
     assert run["finished_at"] is not None
 
 
-NESTED_TABLES_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="the OneCMS layout takes a layout table holding images for an image-caption "
-    "table (pipelines/sites/onecms.py is_not_body) and loses the captions inside it",
-)
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=NESTED_TABLES_BUG) if name == "nested-tables" else name
-    for name in GOOD_NAMES
-])
+@pytest.mark.parametrize("name", GOOD_NAMES)
 def test_good_article_archived_once_with_true_fields(hostile: Hostile, name: str) -> None:
     case = _good(hostile, name)
     url = hostile.url(case.path)

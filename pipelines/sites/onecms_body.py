@@ -84,7 +84,7 @@ class BodyScan:
                 return self._skip(el)
             if classes and HEADER_MEDIA_CLASS in classes and HEADER_MEDIA_CLASS in classes.split():
                 self.boxes.append(el)
-        if (tag == "table" and _has_image(el)) or (tag in BLOCK_TAGS and _is_related_box(el)):
+        if (tag == "table" and _is_image_table(el)) or (tag in BLOCK_TAGS and _is_related_box(el)):
             return self._skip(el)
         return False
 
@@ -118,8 +118,8 @@ def is_not_body(el: HtmlElement) -> bool:
         return True
     if _marked_not_body(el.get("class") or "", el.get("id") or ""):
         return True
-    if el.tag == "table" and _has_image(el):
-        return True  # an image table: its text is a caption
+    if el.tag == "table" and _is_image_table(el):
+        return True  # its text is a caption
     return el.tag in BLOCK_TAGS and _is_related_box(el)
 
 
@@ -134,6 +134,15 @@ def _marked_not_body(classes: str, ident: str) -> bool:
 
 def _has_image(el: HtmlElement) -> bool:
     return next(el.iter("img"), None) is not None
+
+
+def _is_image_table(table: HtmlElement) -> bool:
+    """A table that frames an image and its caption, not a layout table around the article:
+    it holds an image but no figure and at most one paragraph."""
+    if not _has_image(table) or next(table.iter(FIGURE_TAG), None) is not None:
+        return False
+    paragraphs = table.iter("p")
+    return next(paragraphs, None) is None or next(paragraphs, None) is None
 
 
 def _has_class(el: HtmlElement, wanted: frozenset[str]) -> bool:
