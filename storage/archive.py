@@ -127,16 +127,7 @@ def store_found(
 ) -> tuple[Outcome, Article]:
     """Store *version* onto *article*, what :func:`find_article` found for it (None: new)."""
     if article is None:
-        article = Article(
-            fetched_at=version.fetched_at,
-            first_seen=version.fetched_at,
-            last_seen=version.fetched_at,
-            content_hash=version.content_hash,
-            version=1,
-        )
-        apply_record(article, version.record)
-        if version.page is not None:
-            article.page = page_row(version.page)
+        article = new_article(version)
         session.add(article)
         return "new", article
     if article.content_hash == version.content_hash:
@@ -144,6 +135,21 @@ def store_found(
         return "unchanged", article
     supersede_article(session, article, version)
     return "updated", article
+
+
+def new_article(version: ArticleVersion) -> Article:
+    """The first version of an article, with its page, not yet in a session."""
+    article = Article(
+        fetched_at=version.fetched_at,
+        first_seen=version.fetched_at,
+        last_seen=version.fetched_at,
+        content_hash=version.content_hash,
+        version=1,
+    )
+    apply_record(article, version.record)
+    if version.page is not None:
+        article.page = page_row(version.page)
+    return article
 
 
 def _refresh(article: Article, version: ArticleVersion) -> None:

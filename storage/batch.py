@@ -1,26 +1,38 @@
 """Storing a batch of article versions with one lookup query per 500 URLs.
 
 :func:`store_articles` gives the same outcomes and rows as calling
-:func:`storage.archive.store_article` on each version in turn, without its two
-``SELECT`` statements per article and the flush each of them sets off (they cost
-most of a crawl's storage time). The articles the batch can match are loaded
-first, in one query per chunk of URLs, and looked up in memory; the session
-flushes only when a version matches an article already written in this batch
-(the same page twice, or a redirect to it), so that article has its database
-ids before it is updated again.
+:func:`storage.archive.store_article` on each version in turn (row ids aside),
+without its two ``SELECT`` statements per article and the flush each of them sets
+off (they cost most of a crawl's storage time). The articles the batch can match
+are loaded first, in one query per chunk of URLs, and looked up in memory; the
+session flushes only when a version matches an article already written in this
+batch (the same page twice, or a redirect to it), so that article has its database
+ids before it is updated again. New articles that share no URL with another
+version of the batch are built as usual (:func:`storage.archive.new_article`) but
+inserted with one ``INSERT`` per table instead of the ORM's unit of work.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.archive import ArticleVersion, Outcome, store_found
-from storage.models import Article
+from storage.archive import ArticleVersion, Outcome, new_article, store_found
+from storage.models import Article, ArticleAuthor, ArticleCaption, ArticleTag, Base, Page
 
 _LOOKUP_CHUNK = 500
+_LISTS: dict[str, type[Base]] = {
+    "authors": ArticleAuthor,
+    "tags": ArticleTag,
+    "captions": ArticleCaption,
+}
+"""Article's one-to-many lists, inserted after the articles; its page goes before them."""
+_BULK_READY = set(inspect(Article).relationships.keys()) == {"page", *_LISTS}
+"""New articles take the bulk path only while it knows every relationship of Article."""
 
 
 class ArticleIndex:
@@ -79,14 +91,23 @@ def load_index(session: Session, keys: Iterable[str]) -> ArticleIndex:
 def store_articles(session: Session, versions: Sequence[ArticleVersion]) -> list[Outcome]:
     """Store each version in order, as :func:`~storage.archive.store_article` would."""
     session.flush()
-    keys = [key for v in versions for key in (v.record["canonical_url"], v.record["url"])]
+    keys = [key for v in versions for key in set(_keys(v))]
     index = load_index(session, keys)
+    counts = Counter(keys)
+    fresh = [v for v in versions
+             if all(counts[k] == 1 for k in _keys(v)) and index.find(*_keys(v)) is None]
+    if not _BULK_READY:
+        fresh = []
     written: set[str] = set()
     """Canonical URLs and URLs of the articles changed since the last flush."""
     outcomes: list[Outcome] = []
+    bulk = {id(v) for v in fresh}
     with session.no_autoflush:
         for version in versions:
-            canonical_url, url = version.record["canonical_url"], version.record["url"]
+            if id(version) in bulk:
+                outcomes.append("new")
+                continue
+            canonical_url, url = _keys(version)
             if canonical_url in written or url in written:
                 session.flush()
                 written.clear()
@@ -97,4 +118,37 @@ def store_articles(session: Session, versions: Sequence[ArticleVersion]) -> list
             index.add(article)
             written.update((canonical_url, url, article.canonical_url, article.url))
             outcomes.append(outcome)
+    insert_new(session, [new_article(v) for v in fresh])
     return outcomes
+
+
+def _keys(version: ArticleVersion) -> tuple[str, str]:
+    return version.record["canonical_url"], version.record["url"]
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    """The column values set on a transient ORM object, by attribute name."""
+    columns = inspect(type(obj)).column_attrs
+    return {c.key: obj.__dict__[c.key] for c in columns if c.key in obj.__dict__}
+
+
+def insert_new(session: Session, articles: Sequence[Article]) -> None:
+    """Insert transient articles (from :func:`~storage.archive.new_article`) with their pages
+    and lists: one ``INSERT`` per table, without the ORM's unit of work."""
+    if not articles:
+        return
+    pages = [(n, a.page) for n, a in enumerate(articles) if a.page is not None]
+    page_ids: dict[int, int] = {}
+    if pages:
+        stmt = insert(Page).returning(Page.id, sort_by_parameter_order=True)
+        ids = session.scalars(stmt, [_row(page) for _, page in pages]).all()
+        page_ids = {n: page_id for (n, _), page_id in zip(pages, ids, strict=True)}
+    rows = [_row(a) | {"page_id": page_ids.get(n)} for n, a in enumerate(articles)]
+    stmt = insert(Article).returning(Article.id, sort_by_parameter_order=True)
+    article_ids = session.scalars(stmt, rows).all()
+    for name, model in _LISTS.items():
+        children = [_row(child) | {"article_id": article_id}
+                    for article, article_id in zip(articles, article_ids, strict=True)
+                    for child in getattr(article, name)]
+        if children:
+            session.execute(insert(model), children)

@@ -16,15 +16,10 @@ from storage.models import Article
 from tests.test_storage import later, make_page, make_record
 
 Store = Callable[[Any, Sequence[ArticleVersion]], list[Outcome]]
-TABLES = {
-    "articles": "id, canonical_url, url, headline, body, fetched_at, first_seen, last_seen, "
-    "content_hash, version, page_id",
-    "article_revisions": "article_id, version, record, content_hash, fetched_at, reason, page_id",
-    "pages": "id, url, final_url, body_size, fetched_at",
-    "article_authors": "article_id, position, name",
-    "article_tags": "article_id, position, name",
-    "article_captions": "article_id, position, caption",
-}
+TABLES = ("articles", "article_revisions", "pages", "article_authors", "article_tags",
+          "article_captions")
+UNSTABLE = {"id", "superseded_at"}
+"""Row ids depend on the order of inserts; superseded_at is the clock."""
 
 
 def one_by_one(session: Any, versions: Sequence[ArticleVersion]) -> list[Outcome]:
@@ -65,13 +60,23 @@ BATCHES: list[list[ArticleVersion]] = [
 ]
 
 
-def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+def dump(db: Database) -> dict[str, list[str]]:
+    """Every column of every table, ids replaced by what they point at (sorted rows)."""
     with db.engine.connect() as connection:
-        return {
-            table: sorted(map(tuple, connection.execute(text(f"SELECT {columns} FROM {table}"))),
-                          key=repr)
-            for table, columns in TABLES.items()
-        }
+        tables = {t: [dict(r._mapping) for r in connection.execute(text(f"SELECT * FROM {t}"))]
+                  for t in TABLES}
+    pages = {row["id"]: (row["url"], row["fetched_at"], row["body"]) for row in tables["pages"]}
+    articles = {row["id"]: row["canonical_url"] for row in tables["articles"]}
+    dumped = {}
+    for table, rows in tables.items():
+        for row in rows:
+            if "page_id" in row:
+                row["page_id"] = pages.get(row["page_id"])
+            if table != "articles" and "article_id" in row:
+                row["article_id"] = articles[row["article_id"]]
+        dumped[table] = sorted(repr({k: v for k, v in row.items() if k not in UNSTABLE})
+                               for row in rows)
+    return dumped
 
 
 def run(tmp_path: Path, name: str, store: Store) -> tuple[list[list[Outcome]], Any]:
