@@ -41,7 +41,7 @@ NON_ARTICLE_SECTIONS = frozenset(
 """First path segments whose pages are never text articles (media, search, editions)."""
 
 TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "gclsrc", "dclid", "msclkid", "zarsrc", "_ga", "_gl", "igshid",
+    {"fbclid", "gclid", "gclsrc", "dclid", "msclkid", "zarsrc", "gidzl", "_ga", "_gl", "igshid",
      "mc_cid", "mc_eid", "yclid", "ocid"}
 )
 """Query parameters that only track the visitor (``utm_*`` are dropped as well)."""
@@ -72,7 +72,8 @@ def article_id(url: str) -> str | None:
     return match.group("id") if match else None
 
 
-def _is_tracking(name: str) -> bool:
+def is_tracking_param(name: str) -> bool:
+    """True for a query parameter that only tracks the visitor (``utm_*``, ``fbclid``...)."""
     lowered = name.lower()
     return lowered.startswith("utm_") or lowered in TRACKING_PARAMS
 
@@ -104,7 +105,7 @@ def canonicalize(url: str) -> str:
         netloc = netloc.rsplit(":", 1)[0]
     query = "&".join(
         pair for pair in parts.query.split("&")
-        if pair and not _is_tracking(unquote_plus(pair.split("=", 1)[0]))
+        if pair and not is_tracking_param(unquote_plus(pair.split("=", 1)[0]))
     )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 

@@ -27,6 +27,7 @@ import lxml.html
 from lxml.etree import ElementDefaultClassLookup, ErrorTypes, HTMLParser, ParserError, XPath
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
+from crawler.urls import is_tracking_param
 from pipelines.decode import utf8_as_is, utf8_html
 from pipelines.metadata import find_article_ld, meta_values
 from pipelines.text import element_text, squash_key, text_content
@@ -46,7 +47,6 @@ ARTICLE_ID = re.compile(r"[-/](?:post)?(\d{5,})\.(?:html?|amp)$")
 PLAIN_ABSOLUTE_URL = re.compile(r"https?://([^/?#;\s\[\]\\]+)(?:/[^?#;\s\\]*)?")
 """An absolute URL that ``urljoin`` gives back as it is (no query, fragment, params,
 white space or bracket; the host is checked to be ASCII)."""
-TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|zarsrc|gidzl|_gl|mc_cid|mc_eid)$")
 SOFT_404_PHRASES = tuple(
     squash_key(p)
     for p in (
@@ -88,7 +88,7 @@ def clean_url(url: str) -> str:
     """The URL without tracking parameters (utm_*, fbclid...) and fragment."""
     parts = urlsplit(url.strip())
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not TRACKING_PARAMS.match(k)]
+    kept = [(k, v) for k, v in pairs if not is_tracking_param(k)]
     query = parts.query if len(kept) == len(pairs) else urlencode(kept)
     return urlunsplit(parts._replace(query=query, fragment=""))
 

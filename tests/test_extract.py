@@ -73,6 +73,7 @@ def test_article_id(url: str, article: str | None) -> None:
 def test_clean_url_strips_tracking_only() -> None:
     assert clean_url(URL + "?utm_source=fb&utm_medium=x&fbclid=1#top") == URL
     assert clean_url(URL + "?page=2&zarsrc=30") == URL + "?page=2"
+    assert clean_url(URL + "?gidzl=abc&UTM_Source=zalo&_ga=1") == URL  # the crawler's rule
     assert (
         clean_url("https://baonghean.vn/tim-kiem?q=l%C5%A9")
         == "https://baonghean.vn/tim-kiem?q=l%C5%A9"
