@@ -26,6 +26,7 @@ from storage.records import (
     RawPage,
     StoredPage,
     apply_record,
+    article_values,
     check_record,
     content_hash,
     page_row,
@@ -135,6 +136,17 @@ def store_found(
         return "unchanged", article
     supersede_article(session, article, version)
     return "updated", article
+
+
+def new_article_values(version: ArticleVersion) -> dict[str, Any]:
+    """The ``articles`` columns of an article's first version (its page and lists aside)."""
+    return {
+        "fetched_at": version.fetched_at,
+        "first_seen": version.fetched_at,
+        "last_seen": version.fetched_at,
+        "content_hash": version.content_hash,
+        "version": 1,
+    } | article_values(version.record)
 
 
 def new_article(version: ArticleVersion) -> Article:

@@ -8,21 +8,23 @@ are loaded first, in one query per chunk of URLs, and looked up in memory; the
 session flushes only when a version matches an article already written in this
 batch (the same page twice, or a redirect to it), so that article has its database
 ids before it is updated again. New articles that share no URL with another
-version of the batch are built as usual (:func:`storage.archive.new_article`) but
-inserted with one ``INSERT`` per table instead of the ORM's unit of work.
+version of the batch are inserted with one Core ``INSERT`` per table, from row dicts
+built by the same functions that fill :func:`storage.archive.new_article`'s objects
+(no ORM objects, no unit of work).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import cast
 
-from sqlalchemy import insert, inspect, or_, select
+from sqlalchemy import Table, inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.archive import ArticleVersion, Outcome, new_article, store_found
+from storage.archive import ArticleVersion, Outcome, new_article_values, store_found
 from storage.models import Article, ArticleAuthor, ArticleCaption, ArticleTag, Base, Page
+from storage.records import list_rows, page_values
 
 _LOOKUP_CHUNK = 500
 _LISTS: dict[str, type[Base]] = {
@@ -118,7 +120,7 @@ def store_articles(session: Session, versions: Sequence[ArticleVersion]) -> list
             index.add(article)
             written.update((canonical_url, url, article.canonical_url, article.url))
             outcomes.append(outcome)
-    insert_new(session, [new_article(v) for v in fresh])
+    insert_new(session, fresh)
     return outcomes
 
 
@@ -126,29 +128,29 @@ def _keys(version: ArticleVersion) -> tuple[str, str]:
     return version.record["canonical_url"], version.record["url"]
 
 
-def _row(obj: Any) -> dict[str, Any]:
-    """The column values set on a transient ORM object, by attribute name."""
-    columns = inspect(type(obj)).column_attrs
-    return {c.key: obj.__dict__[c.key] for c in columns if c.key in obj.__dict__}
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
 
 
-def insert_new(session: Session, articles: Sequence[Article]) -> None:
-    """Insert transient articles (from :func:`~storage.archive.new_article`) with their pages
-    and lists: one ``INSERT`` per table, without the ORM's unit of work."""
-    if not articles:
+def insert_new(session: Session, versions: Sequence[ArticleVersion]) -> None:
+    """Insert the first versions of new articles with their pages and lists: one Core
+    ``INSERT`` per table from plain row dicts, without ORM objects or the unit of work."""
+    if not versions:
         return
-    pages = [(n, a.page) for n, a in enumerate(articles) if a.page is not None]
+    pages = [(n, v.page) for n, v in enumerate(versions) if v.page is not None]
     page_ids: dict[int, int] = {}
     if pages:
-        stmt = insert(Page).returning(Page.id, sort_by_parameter_order=True)
-        ids = session.scalars(stmt, [_row(page) for _, page in pages]).all()
+        stmt = _table(Page).insert().returning(_table(Page).c.id, sort_by_parameter_order=True)
+        ids = session.execute(stmt, [page_values(page) for _, page in pages]).scalars().all()
         page_ids = {n: page_id for (n, _), page_id in zip(pages, ids, strict=True)}
-    rows = [_row(a) | {"page_id": page_ids.get(n)} for n, a in enumerate(articles)]
-    stmt = insert(Article).returning(Article.id, sort_by_parameter_order=True)
-    article_ids = session.scalars(stmt, rows).all()
+    rows = [new_article_values(v) | {"page_id": page_ids.get(n)} for n, v in enumerate(versions)]
+    articles = _table(Article)
+    stmt = articles.insert().returning(articles.c.id, sort_by_parameter_order=True)
+    article_ids = session.execute(stmt, rows).scalars().all()
+    lists = [list_rows(v.record) for v in versions]
     for name, model in _LISTS.items():
-        children = [_row(child) | {"article_id": article_id}
-                    for article, article_id in zip(articles, article_ids, strict=True)
-                    for child in getattr(article, name)]
+        children = [child | {"article_id": article_id}
+                    for rows_of, article_id in zip(lists, article_ids, strict=True)
+                    for child in rows_of[name]]
         if children:
-            session.execute(insert(model), children)
+            session.execute(_table(model).insert(), children)

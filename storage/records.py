@@ -126,19 +126,34 @@ def format_fetched_at(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def article_values(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``articles`` columns that come from *record*, by attribute name."""
+    values = {name: record[name] for name in _SCALAR_FIELDS}
+    values["published_utc"], values["published_date"] = parse_published(record["published_at"])
+    return values
+
+
+def list_rows(record: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the record's lists ("authors", "tags", "captions"), article id left out."""
+    return {
+        "authors": [{"position": i, "name": n} for i, n in enumerate(record["authors"])],
+        "tags": [{"position": i, "name": n} for i, n in enumerate(record["tags"])],
+        "captions": [
+            {"position": i, "caption": c["caption"], "image_url": c.get("image_url"),
+             "credit": c.get("credit")}
+            for i, c in enumerate(record["captions"])
+        ],
+    }
+
+
 def apply_record(article: Article, record: Mapping[str, Any]) -> None:
     """Copy the record's fields onto *article* (lists replace the old ones)."""
-    for name in _SCALAR_FIELDS:
-        setattr(article, name, record[name])
-    article.published_utc, article.published_date = parse_published(record["published_at"])
-    article.authors = [ArticleAuthor(position=i, name=n) for i, n in enumerate(record["authors"])]
-    article.tags = [ArticleTag(position=i, name=n) for i, n in enumerate(record["tags"])]
-    article.captions = [
-        ArticleCaption(
-            position=i, caption=c["caption"], image_url=c.get("image_url"), credit=c.get("credit")
-        )
-        for i, c in enumerate(record["captions"])
-    ]
+    for name, value in article_values(record).items():
+        setattr(article, name, value)
+    rows = list_rows(record)
+    article.authors = [ArticleAuthor(**row) for row in rows["authors"]]
+    article.tags = [ArticleTag(**row) for row in rows["tags"]]
+    article.captions = [ArticleCaption(**row) for row in rows["captions"]]
 
 
 def record_from_article(article: Article) -> dict[str, Any]:
@@ -159,18 +174,23 @@ def record_from_snapshot(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     return {name: snapshot.get(name) for name in RECORD_FIELDS}
 
 
+def page_values(page: RawPage) -> dict[str, Any]:
+    """The ``pages`` columns of *page* (body compressed), by attribute name."""
+    return {
+        "url": page.url,
+        "final_url": page.final_url,
+        "status": page.status,
+        "headers": dict(page.headers),
+        "body": zlib.compress(page.body, 6),
+        "body_encoding": PAGE_ENCODING,
+        "body_size": len(page.body),
+        "fetched_at": page.fetched_at,
+    }
+
+
 def page_row(page: RawPage) -> Page:
     """A new ``pages`` row for *page*, body compressed."""
-    return Page(
-        url=page.url,
-        final_url=page.final_url,
-        status=page.status,
-        headers=dict(page.headers),
-        body=zlib.compress(page.body, 6),
-        body_encoding=PAGE_ENCODING,
-        body_size=len(page.body),
-        fetched_at=page.fetched_at,
-    )
+    return Page(**page_values(page))
 
 
 def replace_page(row: Page, page: RawPage) -> None:
