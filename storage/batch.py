@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -128,8 +128,22 @@ def _keys(version: ArticleVersion) -> tuple[str, str]:
     return version.record["canonical_url"], version.record["url"]
 
 
-def _table(model: type[Base]) -> Table:
-    return cast(Table, model.__table__)
+def _insert_ids(session: Session, model: type[Base], rows: list[dict[str, Any]], key: str
+                ) -> list[int]:
+    """Insert *rows* into *model*'s table; their new ids, in the order of *rows*.
+
+    ``RETURNING`` with ``sort_by_parameter_order`` sends one statement per row on
+    SQLite, so the rows go in batches and each id is matched to its row by the
+    *key* column; rows whose keys repeat take the one-row-per-statement path.
+    """
+    table = cast(Table, model.__table__)
+    keys = [row[key] for row in rows]
+    if len(set(keys)) < len(keys):
+        stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.execute(stmt, rows).scalars())
+    stmt = table.insert().returning(table.c.id, table.c[key])
+    ids = {row_key: row_id for row_id, row_key in session.execute(stmt, rows)}
+    return [ids[k] for k in keys]
 
 
 def insert_new(session: Session, versions: Sequence[ArticleVersion]) -> None:
@@ -140,17 +154,14 @@ def insert_new(session: Session, versions: Sequence[ArticleVersion]) -> None:
     pages = [(n, v.page) for n, v in enumerate(versions) if v.page is not None]
     page_ids: dict[int, int] = {}
     if pages:
-        stmt = _table(Page).insert().returning(_table(Page).c.id, sort_by_parameter_order=True)
-        ids = session.execute(stmt, [page_values(page) for _, page in pages]).scalars().all()
+        ids = _insert_ids(session, Page, [page_values(page) for _, page in pages], "url")
         page_ids = {n: page_id for (n, _), page_id in zip(pages, ids, strict=True)}
     rows = [new_article_values(v) | {"page_id": page_ids.get(n)} for n, v in enumerate(versions)]
-    articles = _table(Article)
-    stmt = articles.insert().returning(articles.c.id, sort_by_parameter_order=True)
-    article_ids = session.execute(stmt, rows).scalars().all()
+    article_ids = _insert_ids(session, Article, rows, "canonical_url")
     lists = [list_rows(v.record) for v in versions]
     for name, model in _LISTS.items():
         children = [child | {"article_id": article_id}
                     for rows_of, article_id in zip(lists, article_ids, strict=True)
                     for child in rows_of[name]]
         if children:
-            session.execute(_table(model).insert(), children)
+            session.execute(cast(Table, model.__table__).insert(), children)
