@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,21 @@ def test_pipeline_sized_batches_match(tmp_path: Path, size: int) -> None:
                     outcomes += store(session, chunk)
             results.append((outcomes, dump(db)))
     assert results[0] == results[1]
+
+
+def test_new_articles_whose_pages_share_a_url_match_one_by_one(tmp_path: Path) -> None:
+    """Two new articles whose raw pages carry the same URL (a library caller's pages): the
+    batch insert cannot tell their page ids apart by URL and takes the row-by-row path."""
+    shared = make_record(10)["url"]
+    first = version(10)
+    second_record = make_record(11)
+    second_record["fetched_at"] = later(second_record, 1)
+    second = prepare_article(second_record, replace(make_page(second_record), url=shared))
+    results = []
+    for name, store in (("one", one_by_one), ("batch", store_articles)):
+        with Database.open(f"sqlite:///{tmp_path / f'{name}.db'}") as db:
+            with db.session() as session, session.begin():
+                outcomes = store(session, [first, second])
+            results.append((outcomes, dump(db)))
+    assert results[0][0] == ["new", "new"]
+    assert results[1] == results[0]
