@@ -26,6 +26,7 @@ from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
 from twisted.web.client import ResponseNeverReceived
 
+from crawler.feeds import read_sitemap
 from crawler.items import FetchedPage
 from crawler.middlewares import (
     RedirectGuardMiddleware,
@@ -35,7 +36,7 @@ from crawler.middlewares import (
     failure_kind,
     report_failure,
 )
-from crawler.spiders.baonghean import BaongheanSpider, read_sitemap
+from crawler.spiders.baonghean import BaongheanSpider
 from pipelines.decode import looks_binary, utf8_html
 from pipelines.validation import ValidationPipeline
 from tests.hostile_pages import JPEG, entity_bomb, garbage, gzip_bomb

@@ -13,7 +13,8 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.spiders.baonghean import BaongheanSpider, parse_feed_date, parse_w3c_datetime
+from crawler.feeds import parse_feed_date, parse_w3c_datetime
+from crawler.spiders.baonghean import BaongheanSpider
 
 BASE = "https://baonghean.vn"
 ARTICLE = f"{BASE}/ky-quy-che-phoi-hop-10264872.html"

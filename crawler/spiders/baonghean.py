@@ -14,25 +14,21 @@ from __future__ import annotations
 
 import logging
 import re
-import struct
-import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
-from lxml.etree import LxmlError
 from parsel import Selector
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
-from scrapy.utils.gz import gunzip, gzip_magic_number
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from crawler.feeds import parse_feed_date, parse_w3c_datetime, read_sitemap
 from crawler.incremental import ArchiveIndex, Candidate, NoIndex, archive_index, next_page_only
 from crawler.items import FetchedPage
-from crawler.middlewares import declares_entities, report, report_failure
+from crawler.middlewares import report, report_failure
 from crawler.options import ARGUMENTS, VN_TZ, CrawlOptions
 from crawler.urls import NON_ARTICLE_SECTIONS, canonicalize, is_article_url, resolve
 
@@ -298,49 +294,3 @@ def _headers(response: Response) -> dict[str, str]:
         key.decode("latin-1").lower(): ", ".join(v.decode("latin-1") for v in values)
         for key, values in response.headers.items()
     }
-
-
-def read_sitemap(response: Response, max_size: int) -> Sitemap | tuple[str, str]:
-    """The parsed sitemap, or why it is refused: (kind, detail) for crawler.middlewares.report.
-
-    A gzip file is decompressed up to ``max_size`` bytes; entities are never expanded.
-    """
-    body = response.body
-    if gzip_magic_number(response):
-        try:
-            body = gunzip(body, max_size=max_size)
-        except ValueError:
-            return "too-large", f"more than {max_size} bytes once decompressed"
-        except (OSError, EOFError, struct.error, zlib.error):
-            return "bad-sitemap", "broken gzip file"
-    if declares_entities(body):
-        return "xml-entities", "the document declares XML entities; not parsed"
-    try:
-        sitemap = Sitemap(body)
-    except (StopIteration, SyntaxError, LxmlError):  # nothing lxml could recover
-        return "bad-sitemap", "not XML"
-    if sitemap.type not in ("sitemapindex", "urlset"):
-        return "bad-sitemap", f"root element <{sitemap.type}> is not a sitemap"
-    return sitemap
-
-
-def parse_w3c_datetime(text: str | None) -> datetime | None:
-    """``2025-03-05``, ``2025-03-05T08:15:00+07:00`` or ``...Z``; no zone means +07:00."""
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
-
-
-def parse_feed_date(text: str | None) -> datetime | None:
-    """RFC 822 (``Wed, 05 Mar 2025 08:15:00 +0700``) or ISO 8601; no zone means +07:00."""
-    if not text:
-        return None
-    try:
-        value = parsedate_to_datetime(text.strip())
-    except (TypeError, ValueError, IndexError):
-        return parse_w3c_datetime(text)
-    return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
