@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence, Sized
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence, Sized
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -274,6 +274,20 @@ def profiled(profile: Path) -> int:
     if code == 0:
         print_profile(profile)
     return code
+
+
+def bench_main(args: Any, run: Callable[[Any], object]) -> int:
+    """A benchmark's ``main``: under py-spy when ``--profile`` names a file, else the
+    environment then the figures; a failure is one line on stderr and exit status 1."""
+    if args.profile is not None:
+        return profiled(args.profile)
+    environment()
+    try:
+        run(args)
+    except (BenchError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def print_profile(path: Path, top: int = 15) -> None:

@@ -27,12 +27,10 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.common import (  # noqa: E402
     LIFTED,
-    BenchError,
     CrawlResult,
     CrawlSpec,
-    environment,
+    bench_main,
     make_site,
-    profiled,
     run_crawl,
     served,
 )
@@ -93,16 +91,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.profile is not None:
-        return profiled(args.profile)
-    environment()
-    try:
-        run(args)
-    except (BenchError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    return bench_main(parse_args(argv), run)
 
 
 if __name__ == "__main__":

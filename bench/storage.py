@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 from scrapy.statscollectors import MemoryStatsCollector  # noqa: E402
 from scrapy.utils.test import get_crawler  # noqa: E402
 
-from bench.common import BenchError, environment, make_site, profiled  # noqa: E402
+from bench.common import bench_main, make_site  # noqa: E402
 from crawler.items import FetchedPage  # noqa: E402
 from pipelines.extraction import ExtractionPipeline  # noqa: E402
 from pipelines.storage import StoragePipeline  # noqa: E402
@@ -129,16 +129,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.profile is not None:
-        return profiled(args.profile)
-    environment()
-    try:
-        run(args)
-    except (BenchError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    return bench_main(parse_args(argv), run)
 
 
 if __name__ == "__main__":
