@@ -23,7 +23,7 @@ from typing import Any
 
 from pipelines.extract import NotAnArticle, extract_page
 from storage.archive import ArticleVersion, prepare_article
-from storage.cli import db_url, iso_date, make_parser, run_cli
+from storage.cli import add_date_range, check_date_range, db_url, make_parser, run_cli
 from storage.db import Database
 from storage.filters import RecordFilter, count_articles
 from storage.pages import ArchivedPage, CanonicalConflict, pages_after, revise_article
@@ -156,8 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and store changed extractions as new versions (revision reason 'reparse').",
         f"{PROG} --db sqlite:///archive.db --since 2024-01-01 --dry-run",
     )
-    parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="published on/after")
-    parser.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="published on/before")
+    add_date_range(parser)
     parser.add_argument("--site", metavar="HOST", help="only this site (baonghean.vn)")
     parser.add_argument("--section", metavar="NAME", help='only this section ("Thời sự")')
     parser.add_argument("--limit", type=int, metavar="N", help="stop after N pages")
@@ -170,8 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.since and args.until and args.since > args.until:
-        parser.error(f"--since {args.since} is after --until {args.until}")
+    check_date_range(parser, args)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
     where = RecordFilter(since=args.since, until=args.until, site=args.site, section=args.section)

@@ -57,6 +57,20 @@ def iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def add_date_range(parser: argparse.ArgumentParser) -> None:
+    """``--since`` / ``--until``: publication dates (Vietnam time), both inclusive."""
+    parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD",
+                        help="published on or after (Vietnam date)")
+    parser.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD",
+                        help="published on or before (Vietnam date)")
+
+
+def check_date_range(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse (exit 2, one line) a ``--since`` later than ``--until``."""
+    if args.since and args.until and args.since > args.until:
+        parser.error(f"--since {args.since} is after --until {args.until}")
+
+
 def run_cli(prog: str, command: Callable[[], int]) -> int:
     """Run *command*; archive and database errors become one line on stderr.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from storage.archive import RecordFilter, iter_records, iter_versions
-from storage.cli import db_url, iso_date, make_parser, run_cli
+from storage.cli import add_date_range, check_date_range, db_url, make_parser, run_cli
 from storage.db import Database
 from storage.files import replaced_when_done
 from storage.filters import count_articles, count_versions
@@ -77,12 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "or, with --warc, their raw pages as WARC response records.",
         f"{PROG} --db sqlite:///archive.db --since 2024-05-01 --until 2024-05-31 -o may.jsonl.gz",
     )
-    parser.add_argument(
-        "--since", type=iso_date, metavar="YYYY-MM-DD", help="published on or after (Vietnam date)"
-    )
-    parser.add_argument(
-        "--until", type=iso_date, metavar="YYYY-MM-DD", help="published on or before (Vietnam date)"
-    )
+    add_date_range(parser)
     parser.add_argument(
         "--section", metavar="NAME", help='only this section ("Thời sự", "thoi su", "thoi-su")'
     )
@@ -111,8 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.since and args.until and args.since > args.until:
-        parser.error(f"--since {args.since} is after --until {args.until}")
+    check_date_range(parser, args)
     where = RecordFilter(
         since=args.since,
         until=args.until,

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from storage.cli import db_url, iso_date, make_parser, run_cli
+from storage.cli import add_date_range, check_date_range, db_url, make_parser, run_cli
 from storage.db import Database
 from storage.filters import RecordFilter, apply_filter
 from storage.fts import (
@@ -177,8 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         f'{PROG} --db sqlite:///archive.db --since 2024-01-01 --section "thoi su" "sốt xuất huyết"',
     )
     parser.add_argument("query", nargs="?", help="words to search for")
-    parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="published on/after")
-    parser.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help="published on/before")
+    add_date_range(parser)
     parser.add_argument("--section", metavar="NAME", help='section ("Thời sự", "thoi-su")')
     parser.add_argument("--author", metavar="NAME", help='one of the authors ("Thanh Lê")')
     parser.add_argument("--site", metavar="HOST", help="site host name (baonghean.vn)")
@@ -212,8 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.query is None and not args.reindex:
         parser.error("a query is needed (or --reindex)")
-    if args.since and args.until and args.since > args.until:
-        parser.error(f"--since {args.since} is after --until {args.until}")
+    check_date_range(parser, args)
     url = db_url(args)
 
     def command() -> int:
