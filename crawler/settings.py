@@ -58,6 +58,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Archive settings (override with -s NAME=value; ARCHIVE_DB_URL also from the environment).
 ARCHIVE_DB_URL = None  # None: $ARCHIVE_DB_URL, else sqlite:///archive.db
 ARCHIVE_BATCH_SIZE = 100
+ARCHIVE_SQLITE_SYNCHRONOUS = "NORMAL"  # FULL: each batch synced to disk (survives power loss)
 ARCHIVE_MAX_RETRY_AFTER = 120.0  # seconds: longest Retry-After honoured before a retry
 ARCHIVE_MAX_LISTING_PAGES = 50  # next-page links followed from one section listing
 ARCHIVE_INCREMENTAL = True  # fetch only new, changed or young articles (crawler/incremental.py)

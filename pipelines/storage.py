@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from crawler.items import FetchedPage
 from storage.archive import ArticleVersion, Outcome, prepare_article
 from storage.batch import store_articles
-from storage.db import Database, resolve_db_url
+from storage.db import SQLITE_SYNCHRONOUS, Database, resolve_db_url, sqlite_synchronous
 from storage.runs import RunFigures, finish_run, record_progress, start_run
 
 if TYPE_CHECKING:
@@ -58,9 +58,14 @@ per-exception counters (which include attempts that a retry later mended) are le
 class StoragePipeline:
     """Store each page's record in the archive; see the module docstring."""
 
-    def __init__(self, crawler: Crawler, db_url: str, batch_size: int) -> None:
+    def __init__(self, crawler: Crawler, db_url: str, batch_size: int,
+                 synchronous: str = SQLITE_SYNCHRONOUS) -> None:
         if batch_size < 1:
             raise ValueError(f"ARCHIVE_BATCH_SIZE must be at least 1, not {batch_size}")
+        try:
+            self.synchronous = sqlite_synchronous(synchronous)
+        except ValueError as exc:
+            raise ValueError(f"ARCHIVE_SQLITE_SYNCHRONOUS: {exc}") from None
         self.crawler = crawler
         self.db_url = db_url
         self.batch_size = batch_size
@@ -80,6 +85,7 @@ class StoragePipeline:
             crawler,
             resolve_db_url(settings.get("ARCHIVE_DB_URL")),
             settings.getint("ARCHIVE_BATCH_SIZE", 100),
+            settings.get("ARCHIVE_SQLITE_SYNCHRONOUS") or SQLITE_SYNCHRONOUS,
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
@@ -87,7 +93,7 @@ class StoragePipeline:
 
     def open_spider(self) -> None:
         try:
-            self.db = Database.open(self.db_url)
+            self.db = Database.open(self.db_url, synchronous=self.synchronous)
         except SQLAlchemyError as exc:
             raise self._cannot_start(exc) from exc
         spider = self.crawler.spider

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +29,12 @@ DEFAULT_DB_URL = "sqlite:///archive.db"
 """Default archive: ``archive.db`` in the working directory."""
 DB_URL_ENV = "ARCHIVE_DB_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_SYNCHRONOUS = "NORMAL"
+"""SQLite's ``synchronous`` for archive connections. In WAL mode NORMAL keeps the archive
+consistent and every committed batch survives the crawl being killed; only a power cut or
+an operating-system crash can lose the batches committed since the last checkpoint (the
+next incremental crawl fetches them again). FULL also syncs every commit to disk."""
+SQLITE_SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 
 def resolve_db_url(configured: str | None = None, environ: Mapping[str, str] | None = None) -> str:
@@ -39,21 +45,36 @@ def resolve_db_url(configured: str | None = None, environ: Mapping[str, str] | N
     return env.get(DB_URL_ENV) or DEFAULT_DB_URL
 
 
-def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
-        cursor.execute("PRAGMA journal_mode=WAL")
-    finally:
-        cursor.close()
+def sqlite_synchronous(value: str) -> str:
+    """*value* as a SQLite ``synchronous`` level; ValueError names the allowed ones."""
+    level = value.strip().upper()
+    if level not in SQLITE_SYNCHRONOUS_LEVELS:
+        allowed = ", ".join(SQLITE_SYNCHRONOUS_LEVELS)
+        raise ValueError(f"SQLite synchronous must be one of {allowed}, not {value!r}")
+    return level
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for *url*; SQLite connections get WAL, foreign keys and a busy timeout."""
+def _sqlite_setup(synchronous: str) -> Callable[[Any, Any], None]:
+    def configure(dbapi_connection: Any, connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
+        finally:
+            cursor.close()
+
+    return configure
+
+
+def create_db_engine(url: str, *, synchronous: str = SQLITE_SYNCHRONOUS) -> Engine:
+    """An engine for *url*; SQLite connections get WAL, foreign keys, a busy timeout and
+    the *synchronous* level (see :data:`SQLITE_SYNCHRONOUS`)."""
+    level = sqlite_synchronous(synchronous)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "connect", _sqlite_setup(level))
     return engine
 
 
@@ -85,20 +106,22 @@ class Database:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def open(cls, url: str, *, create: bool = True) -> Database:
+    def open(cls, url: str, *, create: bool = True,
+             synchronous: str = SQLITE_SYNCHRONOUS) -> Database:
         """Open the archive at *url*.
 
         The schema, full-text index included, comes from the migrations of
         :mod:`storage.migrate`: a new archive is created by them and an older
         one is upgraded to the newest revision. With ``create=False`` (readers
         such as export and stats) a missing database raises
-        :class:`ArchiveNotFound` instead of creating an empty one.
+        :class:`ArchiveNotFound` instead of creating an empty one. *synchronous*
+        is SQLite's durability level (ignored by other databases).
         """
         if not create:
             path = _sqlite_file(url)
             if path is not None and not path.is_file():
                 raise ArchiveNotFound(f"no archive database at {url}")
-        engine = create_db_engine(url)
+        engine = create_db_engine(url, synchronous=synchronous)
         try:
             if not create and not inspect(engine).has_table("articles"):
                 raise ArchiveNotFound(f"{url} holds no archive (no articles table)")

@@ -7,7 +7,7 @@ Tables:
 ``article_authors``, ``article_tags``, ``article_captions``
     Ordered lists belonging to an article (``position`` keeps the record's order).
 ``pages``
-    Raw fetched pages (body zlib-compressed) so the archive can be re-parsed
+    Raw fetched pages (body compressed) so the archive can be re-parsed
     without re-crawling. ``articles.page_id`` points at the page of the current
     version, ``article_revisions.page_id`` at the page of a superseded version.
 ``article_revisions``
@@ -94,7 +94,7 @@ class Page(Base):
     headers: Mapped[dict[str, Any]]
     body: Mapped[bytes]
     body_encoding: Mapped[str] = mapped_column(String(16))
-    """Compression of ``body``: "zlib"."""
+    """Compression of ``body``: "zstd", or "zlib" in archives written before zstd."""
     body_size: Mapped[int]
     """Length of the uncompressed body in bytes."""
     fetched_at: Mapped[datetime]

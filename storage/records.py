@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,15 +17,23 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+import zstandard
+
 from pipelines.record import RECORD_FIELDS
 from storage.models import Article, ArticleAuthor, ArticleCaption, ArticleTag, Page
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 HASH_EXCLUDED = frozenset({"url", "fetched_at"})
 """Record fields left out of the content hash: they change on every fetch."""
-PAGE_ENCODING = "zlib"
-PAGE_LEVEL = 1
-"""zlib level of stored pages: level 6 makes pages about 7% smaller at about 1.5x the time."""
+PAGE_ENCODING = "zstd"
+"""Compression of the raw pages written now (``pages.body_encoding``)."""
+PAGE_LEVEL = 3
+"""Zstandard level of stored pages (zstd's default). On the site's pages it compresses
+3-4x faster than zlib at level 1, 5-12% smaller, and decompresses about 4x faster."""
+READABLE_ENCODINGS = frozenset({"zstd", "zlib"})
+"""Encodings :func:`stored_page` reads: archives written before zstd hold "zlib" pages."""
+_codecs = threading.local()
+"""Per-thread zstd contexts (one context must not be used by two threads at once)."""
 CAPTION_FIELDS = ("caption", "image_url", "credit")
 _SCALAR_FIELDS = (
     "url",
@@ -183,7 +192,7 @@ def page_values(page: RawPage) -> dict[str, Any]:
         "final_url": page.final_url,
         "status": page.status,
         "headers": dict(page.headers),
-        "body": zlib.compress(page.body, PAGE_LEVEL),
+        "body": compress_body(page.body),
         "body_encoding": PAGE_ENCODING,
         "body_size": len(page.body),
         "fetched_at": page.fetched_at,
@@ -205,13 +214,33 @@ def replace_page(row: Page, page: RawPage) -> None:
 
 def stored_page(row: Page) -> StoredPage:
     """Read a ``pages`` row back, decompressing the body."""
-    if row.body_encoding != PAGE_ENCODING:
+    if row.body_encoding not in READABLE_ENCODINGS:
         raise ValueError(f"page {row.id}: unknown body encoding {row.body_encoding!r}")
     return StoredPage(
         url=row.url,
         final_url=row.final_url,
         status=row.status,
         headers=dict(row.headers),
-        body=zlib.decompress(row.body),
+        body=decompress_body(row.body, row.body_encoding),
         fetched_at=row.fetched_at,
     )
+
+
+def compress_body(body: bytes) -> bytes:
+    """*body* compressed as :data:`PAGE_ENCODING` (a zstd frame that records its size)."""
+    compressor = getattr(_codecs, "compressor", None)
+    if compressor is None:
+        compressor = _codecs.compressor = zstandard.ZstdCompressor(level=PAGE_LEVEL)
+    return compressor.compress(body)
+
+
+def decompress_body(data: bytes, encoding: str) -> bytes:
+    """A stored body back: *encoding* is the row's ``body_encoding`` ("zstd" or "zlib")."""
+    if encoding == "zlib":
+        return zlib.decompress(data)
+    if encoding != "zstd":
+        raise ValueError(f"unknown body encoding {encoding!r}")
+    decompressor = getattr(_codecs, "decompressor", None)
+    if decompressor is None:
+        decompressor = _codecs.decompressor = zstandard.ZstdDecompressor()
+    return decompressor.decompress(data)

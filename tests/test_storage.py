@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zstandard
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import StatementError
 
@@ -122,7 +123,8 @@ def test_changed_content_keeps_previous_version_as_revision(db: Database) -> Non
         assert revision.reason == "recrawl"
         assert revision.page_id is not None and revision.page_id != article.page_id
         old_page = session.get_one(Page, revision.page_id)
-        assert zlib.decompress(old_page.body) == make_page(first).body
+        assert old_page.body_encoding == "zstd"
+        assert zstandard.ZstdDecompressor().decompress(old_page.body) == make_page(first).body
 
 
 def test_hash_ignores_url_and_fetch_time_only() -> None:
@@ -294,6 +296,7 @@ def test_sqlite_connection_settings_and_constraint_names(db: Database) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() > 0
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
     unique = inspect(db.engine).get_unique_constraints("articles")
     assert [c["name"] for c in unique] == ["uq_articles_canonical_url"]
 
@@ -310,3 +313,28 @@ def test_database_url_precedence() -> None:
     assert resolve_db_url("sqlite:///setting.db", env) == "sqlite:///setting.db"
     assert resolve_db_url(None, env) == "sqlite:///from-env.db"
     assert resolve_db_url("", {}) == DEFAULT_DB_URL == "sqlite:///archive.db"
+
+
+def test_synchronous_level_is_chosen_per_database_and_checked(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'full.db'}"
+    with Database.open(url, synchronous="full") as db, db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
+    with pytest.raises(ValueError, match="one of OFF, NORMAL, FULL, EXTRA, not 'sometimes'"):
+        Database.open(url, synchronous="sometimes")
+
+
+def test_pages_stored_with_zlib_by_older_versions_read_back(db: Database) -> None:
+    record = make_record()
+    store(db, record)
+    body = make_page(record).body
+    with db.session() as session, session.begin():
+        row = session.scalars(select(Page)).one()
+        assert row.body_encoding == "zstd" and len(row.body) < len(body)
+        row.body, row.body_encoding = zlib.compress(body), "zlib"
+    with db.session() as session:
+        page = load_page(session, record["canonical_url"])
+        assert page is not None and page.body == body
+    with db.session() as session, session.begin():
+        session.scalars(select(Page)).one().body_encoding = "brotli"
+    with db.session() as session, pytest.raises(ValueError, match="unknown body encoding 'brotli'"):
+        load_page(session, record["canonical_url"])

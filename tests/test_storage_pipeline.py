@@ -276,3 +276,22 @@ def test_storage_error_stops_the_crawl_and_keeps_committed_batches(
     assert run.finish_reason == "storage-error"
     assert run.articles_new == 4
     assert run.errors["storage"] == 1
+
+
+def test_sqlite_synchronous_setting_is_checked(tmp_path: Path) -> None:
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB_URL": f"sqlite:///{tmp_path / 'a.db'}",
+                                         "ARCHIVE_SQLITE_SYNCHRONOUS": "fast"})
+    with pytest.raises(ValueError, match="ARCHIVE_SQLITE_SYNCHRONOUS: .*not 'fast'"):
+        StoragePipeline.from_crawler(crawler)
+
+
+def test_sqlite_synchronous_setting_reaches_the_archive_connection(tmp_path: Path) -> None:
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB_URL": f"sqlite:///{tmp_path / 'a.db'}",
+                                         "ARCHIVE_SQLITE_SYNCHRONOUS": "FULL"})
+    crawler.stats = MemoryStatsCollector(crawler)
+    pipeline = StoragePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    assert pipeline.db is not None
+    with pipeline.db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
+    pipeline.spider_closed("finished")
