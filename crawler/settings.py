@@ -18,6 +18,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response's output (100 by default);
 # a page yields at most one item, and 100 tasks per response cost a third of a crawl's CPU.
 CONCURRENT_ITEMS = 4
+# Scrapy reads a generator callback's source (inspect + ast) on every response to warn about
+# `return value` in generators: its cache is keyed by the bound method, new on each call.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOAD_DELAY = 0.5  # floor under AutoThrottle's delay
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

@@ -204,8 +204,9 @@ class BaongheanSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         via = response.meta.get("discovered_via", "listing")
-        hrefs = response.css(LISTING_LINKS).getall() + response.css(ANY_LINK).getall()
-        links = dict.fromkeys(self._links(response, hrefs))
+        any_links = list(self._links(response, response.css(ANY_LINK).getall()))
+        listed = self._links(response, response.css(LISTING_LINKS).getall())
+        links = dict.fromkeys([*listed, *any_links])
         selection = self.index.select([(url, None) for url in links if is_article_url(url)])
         for url, _ in selection.fetch:
             yield self._article_request(url, via, None)
@@ -214,10 +215,13 @@ class BaongheanSpider(scrapy.Spider):
                 yield Request(url, callback=self.parse_feed, errback=self.fetch_failed)
         unseen = not self._listed.issuperset(selection.new)
         self._listed.update(selection.new)
-        yield from self._listing_requests(response, paginate=self.plan.deep or unseen)
+        yield from self._listing_requests(response, any_links,
+                                          paginate=self.plan.deep or unseen)
 
-    def _listing_requests(self, response: TextResponse, *, paginate: bool) -> Iterator[Request]:
-        """Next pages (when *paginate*), and section pages (from home) or sub-sections."""
+    def _listing_requests(self, response: TextResponse, any_links: list[str], *,
+                          paginate: bool) -> Iterator[Request]:
+        """Next pages (when *paginate*), and section pages (from home) or sub-sections among
+        *any_links* (the page's links, resolved)."""
         depth = int(response.meta.get("listing_depth", 0))
         nexts = response.css(NEXT_LINKS).getall() + response.xpath(MORE_LINKS).getall()
         follow = paginate and depth < self._max_listing_pages
@@ -225,7 +229,7 @@ class BaongheanSpider(scrapy.Spider):
         if not self.plan.deep:  # one page further at a time
             candidates = next_page_only(candidates, response.url)
         current = urlsplit(response.url).path.rstrip("/")
-        for url in self._links(response, response.css(ANY_LINK).getall()):
+        for url in any_links:
             path = urlsplit(url).path
             home_section = response.meta.get("home") and _is_section_path(path)
             sub_section = current and path.startswith(current + "/") and _is_section_path(path)
