@@ -82,9 +82,23 @@ def make_site(root: Path, articles: int, per_page: int = 20) -> Any:
     return site
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running ``bench/fastserver.py``: its base URL and process id."""
+
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server has used so far, from ``/proc``."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1]
+        utime, stime = fields.split()[11:13]
+        return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def served(root: Path, log: Path | None = None) -> Iterator[str]:
-    """``bench/fastserver.py`` serving ``root`` in a subprocess; yields its base URL."""
+def served(root: Path, log: Path | None = None) -> Iterator[Server]:
+    """``bench/fastserver.py`` serving ``root`` in a subprocess."""
     command = [sys.executable, str(REPO / "bench" / "fastserver.py"), str(root)]
     if log is not None:
         command += ["--log", str(log)]
@@ -94,7 +108,7 @@ def served(root: Path, log: Path | None = None) -> Iterator[str]:
         url = process.stdout.readline().strip()
         if not url.startswith("http://"):
             raise BenchError(f"the fast server did not start (printed {url!r})")
-        yield url
+        yield Server(url, process.pid)
     finally:
         process.terminate()
         try:

@@ -10,9 +10,10 @@ limits lifted (no delay, no AutoThrottle, ``--concurrency`` requests at once):
 (b) our full crawl, ``baonghean`` spider from the home page, robots.txt, sitemaps
     and feeds, with extraction, validation and storage into a fresh SQLite file.
 
-Prints article pages per second for each and the ratio of their times (target:
-full <= 1.3x bare). Timings are printed, never asserted; nothing is written into
-the repository.
+Prints article pages per second for each, the CPU time of the crawl and of the
+server (how many of the machine's cores the pair kept busy), and the ratio of their
+times (target: full <= 1.3x bare). Timings are printed, never asserted; nothing is
+written into the repository.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bench.common import (  # noqa: E402
     BenchError,
     CrawlResult,
     CrawlSpec,
+    Server,
     environment,
     make_site,
     print_profile,
@@ -46,12 +48,14 @@ SCRAPY_CONCURRENT_ITEMS = 100
 """Scrapy's default, which the project lowers (see crawler/settings.py)."""
 
 
-def describe(name: str, result: CrawlResult) -> None:
+def describe(name: str, result: CrawlResult, server_cpu: float) -> None:
     stats = result.stats
     print(
         f"    {name:<13}{result.article_responses:>6} article pages {result.responses:>6} responses"
         f" {result.seconds:>6.2f}s {result.rate():>6.1f} article pages/s"
         f" {result.rate(articles_only=False):>6.1f} responses/s  CPU {result.cpu_seconds:.2f}s"
+        f" + server {server_cpu:.2f}s = {(result.cpu_seconds + server_cpu) / result.seconds:.2f}"
+        " cores busy"
     )
     if name == "full":
         stored = stats.get("archive/articles/new", 0) + stats.get("archive/articles/unchanged", 0)
@@ -65,24 +69,28 @@ Round = dict[str, CrawlResult]
 """One round's crawls: "bare", "bare-default" and "full"."""
 
 
-def one_round(base_url: str, urls: list[str], work: Path, args: argparse.Namespace,
+def one_round(server: Server, urls: list[str], work: Path, args: argparse.Namespace,
               number: int) -> Round:
     settings = dict(LIFTED, CONCURRENT_REQUESTS=args.concurrency,
                     CONCURRENT_REQUESTS_PER_DOMAIN=args.concurrency)
-    crawls = {
-        "bare": run_crawl(CrawlSpec("bare", settings=settings, urls=urls), work),
-        "bare-default": run_crawl(CrawlSpec("bare", settings=dict(
-            settings, CONCURRENT_ITEMS=SCRAPY_CONCURRENT_ITEMS), urls=urls), work),
-    }
     db = work / f"archive-{number}.db"
     full_settings = dict(settings, ARCHIVE_DB_URL=f"sqlite:///{db}")
     profile = args.profile / f"crawl-full-{number}.txt" if args.profile else None
-    crawls["full"] = run_crawl(
-        CrawlSpec("full", settings=full_settings, spider_args={"base_url": base_url}),
-        work, profile)
+    specs = {
+        "bare": CrawlSpec("bare", settings=settings, urls=urls),
+        "bare-default": CrawlSpec("bare", settings=dict(
+            settings, CONCURRENT_ITEMS=SCRAPY_CONCURRENT_ITEMS), urls=urls),
+        "full": CrawlSpec("full", settings=full_settings, spider_args={"base_url": server.url}),
+    }
+    crawls: Round = {}
+    server_cpu: dict[str, float] = {}
+    for name, spec in specs.items():
+        before = server.cpu_seconds()
+        crawls[name] = run_crawl(spec, work, profile if name == "full" else None)
+        server_cpu[name] = server.cpu_seconds() - before
     print(f"  round {number}:")
     for name, result in crawls.items():
-        describe(name, result)
+        describe(name, result, server_cpu[name])
     full, bare, default = crawls["full"], crawls["bare"], crawls["bare-default"]
     print(f"    full / bare time: {full.seconds / bare.seconds:.2f}x "
           f"(CPU time: {full.cpu_seconds / bare.cpu_seconds:.2f}x); "
@@ -102,11 +110,11 @@ def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         work = Path(tmp)
         site = make_site(work / "site", args.articles, args.per_page)
-        with served(site.root) as base_url:
-            print(f"server: bench/fastserver.py at {base_url}; concurrency {args.concurrency}; "
+        with served(site.root) as server:
+            print(f"server: bench/fastserver.py at {server.url}; concurrency {args.concurrency}; "
                   f"{args.rounds} round(s): bare, bare-default, full")
-            urls = [base_url + article.path for article in site.articles]
-            rounds = [one_round(base_url, urls, work, args, n + 1) for n in range(args.rounds)]
+            urls = [server.url + article.path for article in site.articles]
+            rounds = [one_round(server, urls, work, args, n + 1) for n in range(args.rounds)]
     print(f"\nmedian over {args.rounds} round(s):")
     for name in ("bare", "bare-default", "full"):
         print(f"    {name:<13}{median_of(rounds, name, 'seconds'):>7.2f}s "

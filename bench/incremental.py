@@ -111,7 +111,8 @@ def one_size(articles: int, news: Sequence[int], work: Path) -> None:
     log = work / f"requests-{articles}.log"
     log.touch()
     requests = RequestLog(log)
-    with served(root, log) as base_url:
+    with served(root, log) as server:
+        base_url = server.url
         base = work / f"archive-{articles}.db"
         first = crawl(base_url, base, work)
         problems = {k: v for k, v in first.stats.items()

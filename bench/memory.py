@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         work = Path(tmp)
         site = make_site(work / "site", args.articles)
-        with served(site.root) as base_url:
+        with served(site.root) as server:
+            base_url = server.url
             settings = dict(LIFTED, ARCHIVE_DB_URL=f"sqlite:///{work / 'archive.db'}")
             print(f"server: bench/fastserver.py at {base_url}; full crawl, RSS every "
                   f"{args.every} responses", flush=True)
