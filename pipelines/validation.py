@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import types
 import typing
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -37,8 +38,8 @@ UNPARSEABLE_DATE_STAT = "archive/errors/unparseable-date"
 
 def problem(record: dict[str, Any], now: datetime | None = None) -> str | None:
     """Why a record is unfit ("invalid-headline", "date-in-future"...), or None if fine."""
-    for name in RECORD_FIELDS:
-        if name not in record or not matches_type(record[name], RECORD_TYPES[name]):
+    for name, fits in RECORD_CHECKS.items():
+        if name not in record or not fits(record[name]):
             return f"invalid-{name}"
     if set(record) - set(RECORD_FIELDS):
         return "invalid-fields"
@@ -62,23 +63,27 @@ def _later_than(value: datetime | date, limit: datetime) -> bool:
     return value > limit.date()
 
 
-def matches_type(value: Any, expected: Any) -> bool:
-    """Does ``value`` fit the annotation (str, X | None, list[X], a TypedDict)?"""
+def type_check(expected: Any) -> Callable[[Any], bool]:
+    """A test for values fitting the annotation (str, X | None, list[X], a TypedDict), built
+    once per annotation: every stored record is checked against every field."""
     origin = typing.get_origin(expected)
     if origin in (typing.Union, types.UnionType):
-        return any(matches_type(value, arm) for arm in typing.get_args(expected))
+        arms = [type_check(arm) for arm in typing.get_args(expected)]
+        return lambda value: any(arm(value) for arm in arms)
     if expected is type(None):
-        return value is None
+        return lambda value: value is None
     if origin is list:
         (inner,) = typing.get_args(expected)
-        return isinstance(value, list) and all(matches_type(v, inner) for v in value)
+        each = type_check(inner)
+        return lambda value: isinstance(value, list) and all(each(v) for v in value)
     if expected is Caption:
-        return (
-            isinstance(value, dict)
-            and set(value) == set(CAPTION_TYPES)
-            and all(matches_type(value[k], t) for k, t in CAPTION_TYPES.items())
-        )
-    return isinstance(value, expected)
+        fields = {name: type_check(kind) for name, kind in CAPTION_TYPES.items()}
+        return lambda value: (isinstance(value, dict) and value.keys() == fields.keys()
+                              and all(check(value[k]) for k, check in fields.items()))
+    return lambda value: isinstance(value, expected)
+
+
+RECORD_CHECKS = {name: type_check(RECORD_TYPES[name]) for name in RECORD_FIELDS}
 
 
 class ValidationPipeline:
