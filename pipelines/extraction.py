@@ -42,20 +42,30 @@ class ExtractionPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
+        self.refuse_binary(item)
+        try:
+            record = extract_page(item.body, item.final_url, item.headers)
+        except NotAnArticle as error:
+            raise self.dropped(item, error) from error
+        return self.accept(item, record)
+
+    def refuse_binary(self, item: FetchedPage) -> None:
+        """Drop an image or other binary bytes (never parsed) as ``not-html``."""
         if looks_binary(item.body, item.headers):
             self.stats.inc_value(DROPPED_STAT.format(reason=NOT_HTML))
             logger.info("dropped %s: %s: binary content, not an HTML page", item.url, NOT_HTML)
             raise DropItem(f"not an article ({NOT_HTML}): {item.url}", log_level="DEBUG")
-        try:
-            record = extract_page(item.body, item.final_url, item.headers)
-        except NotAnArticle as error:
-            self.stats.inc_value(DROPPED_STAT.format(reason=error.reason))
-            logger.info("dropped %s: %s", item.url, error)
-            # Our INFO line above is the record of it; Scrapy's own "Dropped" line
-            # (WARNING by default) would repeat it for every routine non-article.
-            raise DropItem(
-                f"not an article ({error.reason}): {item.url}", log_level="DEBUG"
-            ) from error
+
+    def dropped(self, item: FetchedPage, error: NotAnArticle) -> DropItem:
+        """Count and log a page that is not an article; the DropItem to raise for it."""
+        self.stats.inc_value(DROPPED_STAT.format(reason=error.reason))
+        logger.info("dropped %s: %s", item.url, error)
+        # Our INFO line above is the record of it; Scrapy's own "Dropped" line
+        # (WARNING by default) would repeat it for every routine non-article.
+        return DropItem(f"not an article ({error.reason}): {item.url}", log_level="DEBUG")
+
+    def accept(self, item: FetchedPage, record: dict[str, Any]) -> FetchedPage:
+        """Complete the record with the page's URL and fetch time, set it, count it."""
         record["url"] = item.url
         record["fetched_at"] = item.fetched_at.astimezone(UTC).isoformat(timespec="seconds")
         self.stats.inc_value(EXTRACTED_STAT.format(extractor=record["extractor"]))
