@@ -62,6 +62,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 ARCHIVE_DB_URL = None  # None: $ARCHIVE_DB_URL, else sqlite:///archive.db
 ARCHIVE_BATCH_SIZE = 100
 ARCHIVE_SQLITE_SYNCHRONOUS = "NORMAL"  # FULL: each batch synced to disk (survives power loss)
+ARCHIVE_EXTRACT_WORKERS = 0  # N >= 1: extraction in N child processes (pipelines/worker.py)
 ARCHIVE_MAX_RETRY_AFTER = 120.0  # seconds: longest Retry-After honoured before a retry
 ARCHIVE_MAX_LISTING_PAGES = 50  # next-page links followed from one section listing
 ARCHIVE_INCREMENTAL = True  # fetch only new, changed or young articles (crawler/incremental.py)

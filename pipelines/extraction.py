@@ -13,6 +13,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.items import FetchedPage
 from pipelines.decode import looks_binary
 from pipelines.extract import NotAnArticle, extract_page
+from pipelines.worker import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ DROPPED_STAT = "archive/dropped/{reason}"
 EXTRACTED_STAT = "archive/extracted/{extractor}"
 NOT_HTML = "not-html"
 """Drop reason of a page that is an image or other binary bytes (never parsed)."""
+WORKERS_SETTING = "ARCHIVE_EXTRACT_WORKERS"
 
 
 class ExtractionPipeline:
@@ -29,6 +31,9 @@ class ExtractionPipeline:
     and returns the page. A page that is not an article raises ``DropItem`` and
     counts under ``archive/dropped/<reason>`` (``not-html`` for an image or other
     binary bytes, which are never parsed). Other items pass through untouched.
+
+    With ``ARCHIVE_EXTRACT_WORKERS`` at 1 or more, :meth:`from_crawler` builds a
+    :class:`WorkerExtractionPipeline`, which extracts in that many child processes.
     """
 
     def __init__(self, stats: StatsCollector) -> None:
@@ -37,6 +42,9 @@ class ExtractionPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         assert crawler.stats is not None
+        workers = worker_count(crawler.settings.get(WORKERS_SETTING, 0))
+        if workers:
+            return WorkerExtractionPipeline(crawler.stats, WorkerPool(workers, crawler.stats))
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
@@ -71,3 +79,40 @@ class ExtractionPipeline:
         self.stats.inc_value(EXTRACTED_STAT.format(extractor=record["extractor"]))
         item.record = record
         return item
+
+
+class WorkerExtractionPipeline(ExtractionPipeline):
+    """The same pipeline, with extraction in child processes (:mod:`pipelines.worker`):
+    started when the spider opens, stopped when it closes."""
+
+    def __init__(self, stats: StatsCollector, pool: WorkerPool) -> None:
+        super().__init__(stats)
+        self.pool = pool
+
+    def open_spider(self) -> None:
+        self.pool.start()
+
+    async def close_spider(self) -> None:
+        await self.pool.close()
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        self.refuse_binary(item)
+        try:
+            record = await self.pool.extract(item.body, item.final_url, item.headers)
+        except NotAnArticle as error:
+            raise self.dropped(item, error) from error
+        return self.accept(item, record)
+
+
+def worker_count(value: Any) -> int:
+    """``ARCHIVE_EXTRACT_WORKERS`` as a number of processes (0: extract in the crawl)."""
+    try:
+        count = int(str(value).strip())  # via str: 1.5 and True are refused, not rounded
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError(
+            f"{WORKERS_SETTING} must be a whole number of processes, 0 or more, not {value!r}")
+    return count
