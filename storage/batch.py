@@ -3,28 +3,41 @@
 :func:`store_articles` gives the same outcomes and rows as calling
 :func:`storage.archive.store_article` on each version in turn (row ids aside),
 without its two ``SELECT`` statements per article and the flush each of them sets
-off (they cost most of a crawl's storage time). The articles the batch can match
-are loaded first, in one query per chunk of URLs, and looked up in memory; the
-session flushes only when a version matches an article already written in this
-batch (the same page twice, or a redirect to it), so that article has its database
-ids before it is updated again. New articles that share no URL with another
-version of the batch are inserted with one Core ``INSERT`` per table, from row dicts
-built by the same functions that fill :func:`storage.archive.new_article`'s objects
-(no ORM objects, no unit of work).
+off (they cost most of a crawl's storage time). The columns that match and refresh
+the articles the batch can find are read first, in one query per chunk of URLs
+(no ORM objects, no pages or lists), and looked up in memory. Each version then
+takes one of three paths:
+
+* a new article that shares no URL with another version of the batch is inserted
+  with one Core ``INSERT`` per table, from row dicts built by the same functions that
+  fill :func:`storage.archive.new_article`'s objects;
+* the same content fetched again, when no other version of the batch touches that
+  article (neither the version's URLs nor the article's are another version's), is
+  written with Core ``UPDATE`` executemany statements by id: the fetch times and URL
+  that :func:`storage.archive._refresh` would set, and the raw page it would replace
+  (or insert, when the article has none yet);
+* everything else (changed content, URLs repeated in the batch) goes through the ORM
+  unit of work as in :func:`~storage.archive.store_article`, on articles loaded again
+  with their page and lists for just those ids. The session flushes only when a
+  version matches an article already written in this batch (the same page twice, or
+  a redirect to it), so that article has its database ids before it is updated again.
+
+The first two paths create no ORM objects and set off no flush.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from datetime import datetime
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast
 
-from sqlalchemy import Table, inspect, or_, select
+from sqlalchemy import ColumnElement, Table, bindparam, case, inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.archive import ArticleVersion, Outcome, new_article_values, store_found
 from storage.models import Article, ArticleAuthor, ArticleCaption, ArticleTag, Base, Page
-from storage.records import list_rows, page_values
+from storage.records import RawPage, list_rows, page_values
 
 _LOOKUP_CHUNK = 500
 _LISTS: dict[str, type[Base]] = {
@@ -34,30 +47,61 @@ _LISTS: dict[str, type[Base]] = {
 }
 """Article's one-to-many lists, inserted after the articles; its page goes before them."""
 _BULK_READY = set(inspect(Article).relationships.keys()) == {"page", *_LISTS}
-"""New articles take the bulk path only while it knows every relationship of Article."""
+"""New and unchanged articles take the Core paths only while they know every relationship
+of Article; otherwise every version goes through the ORM."""
+_KEPT_BODY = case((Page.body == bindparam("new_body"), Page.body), else_=bindparam("new_body"))
+"""``pages.body`` set to the ``new_body`` parameter, the stored value kept when equal (a page
+fetched again, unchanged): PostgreSQL then keeps its TOAST chunks instead of writing the
+compressed body again, as when the ORM leaves an equal value out of its ``UPDATE``."""
 
 
-class ArticleIndex:
-    """Articles by canonical URL and by URL, as :func:`~storage.archive.find_article` sees them."""
+class StoredArticle(NamedTuple):
+    """The columns of an archived article that match a version to it and refresh it."""
 
-    def __init__(self, articles: Iterable[Article] = ()) -> None:
-        self.by_canonical: dict[str, Article] = {}
-        self.by_url: dict[str, list[Article]] = {}
+    id: int
+    canonical_url: str
+    url: str
+    content_hash: str
+    fetched_at: datetime
+    first_seen: datetime
+    last_seen: datetime
+    page_id: int | None
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def canonical_url(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+
+
+A = TypeVar("A", bound=_Keyed)
+
+
+class ArticleIndex(Generic[A]):
+    """Articles by canonical URL and by URL, as :func:`~storage.archive.find_article` sees them
+    (ORM articles, or the :class:`StoredArticle` rows read to route a batch)."""
+
+    def __init__(self, articles: Iterable[A] = ()) -> None:
+        self.by_canonical: dict[str, A] = {}
+        self.by_url: dict[str, list[A]] = {}
         for article in articles:
             self.add(article)
 
-    def add(self, article: Article) -> None:
+    def add(self, article: A) -> None:
         self.by_canonical[article.canonical_url] = article
         self.by_url.setdefault(article.url, []).append(article)
 
-    def remove(self, article: Article) -> None:
+    def remove(self, article: A) -> None:
         if self.by_canonical.get(article.canonical_url) is article:
             del self.by_canonical[article.canonical_url]
         same = self.by_url.get(article.url, [])
         if article in same:
             same.remove(article)
 
-    def find(self, canonical_url: str, url: str) -> Article | None:
+    def find(self, canonical_url: str, url: str) -> A | None:
         """The article with this canonical URL, else the lowest id known under *url*."""
         found = self.by_canonical.get(canonical_url)
         if found is not None:
@@ -68,15 +112,31 @@ class ArticleIndex:
         return min(candidates, key=lambda article: article.id, default=None)
 
 
-def load_index(session: Session, keys: Iterable[str]) -> ArticleIndex:
-    """The archived articles whose canonical URL or URL is among *keys*, with their lists."""
+def load_index(session: Session, keys: Iterable[str]) -> list[StoredArticle]:
+    """The archived articles whose canonical URL or URL is among *keys*: the columns of
+    :class:`StoredArticle` only (their pages hold compressed bodies, and no ORM objects)."""
     wanted = list(dict.fromkeys(keys))
-    index = ArticleIndex()
+    columns = [getattr(Article, name) for name in StoredArticle._fields]
+    found: dict[int, StoredArticle] = {}
     for start in range(0, len(wanted), _LOOKUP_CHUNK):
         chunk = wanted[start : start + _LOOKUP_CHUNK]
+        stmt = select(*columns).where(
+            or_(Article.canonical_url.in_(chunk), Article.url.in_(chunk))
+        )
+        for row in session.execute(stmt):
+            found[row.id] = StoredArticle._make(row)  # a second chunk may read it again
+    return list(found.values())
+
+
+def load_articles(session: Session, ids: Iterable[int]) -> list[Article]:
+    """The ORM articles with these ids, with their page and lists (the ORM path needs them
+    all: a changed version snapshots the lists and replaces them)."""
+    wanted = list(ids)
+    articles: list[Article] = []
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
         stmt = (
             select(Article)
-            .where(or_(Article.canonical_url.in_(chunk), Article.url.in_(chunk)))
+            .where(Article.id.in_(wanted[start : start + _LOOKUP_CHUNK]))
             .options(
                 selectinload(Article.page),
                 selectinload(Article.authors),
@@ -84,30 +144,56 @@ def load_index(session: Session, keys: Iterable[str]) -> ArticleIndex:
                 selectinload(Article.captions),
             )
         )
-        for article in session.scalars(stmt):
-            index.remove(article)  # a second chunk may load it again
-            index.add(article)
-    return index
+        articles.extend(session.scalars(stmt))
+    return articles
 
 
 def store_articles(session: Session, versions: Sequence[ArticleVersion]) -> list[Outcome]:
     """Store each version in order, as :func:`~storage.archive.store_article` would."""
     session.flush()
     keys = [key for v in versions for key in set(_keys(v))]
-    index = load_index(session, keys)
+    stored = load_index(session, keys)
+    index = ArticleIndex(stored)
     counts = Counter(keys)
-    fresh = [v for v in versions
-             if all(counts[k] == 1 for k in _keys(v)) and index.find(*_keys(v)) is None]
-    if not _BULK_READY:
-        fresh = []
+    fresh: list[ArticleVersion] = []
+    unchanged: list[tuple[ArticleVersion, StoredArticle]] = []
+    rest: list[ArticleVersion] = []
+    for version in versions:
+        own = set(_keys(version))
+        found = index.find(*_keys(version))
+        alone = _BULK_READY and all(counts[k] == 1 for k in own)
+        if alone and found is None:
+            fresh.append(version)
+        elif (alone and found is not None and found.content_hash == version.content_hash
+              and all(counts[k] == 0 for k in {found.canonical_url, found.url} - own)):
+            unchanged.append((version, found))
+        else:
+            rest.append(version)
+    bulk: dict[int, Outcome] = {id(v): "new" for v in fresh}
+    bulk.update((id(v), "unchanged") for v, _ in unchanged)
+    outcomes = store_rest(session, versions, bulk, stored, rest)
+    refresh_unchanged(session, unchanged)
+    insert_new(session, fresh)
+    return outcomes
+
+
+def store_rest(session: Session, versions: Sequence[ArticleVersion], bulk: dict[int, Outcome],
+               stored: Sequence[StoredArticle], rest: Sequence[ArticleVersion]) -> list[Outcome]:
+    """Every version's outcome: *bulk*'s (by ``id()``) for the versions the Core paths write,
+    else what the ORM unit of work gives storing it. The articles *rest* can match are
+    loaded with their page and lists; the others are left out (nothing else changes them)."""
+    wanted = {key for version in rest for key in _keys(version)}
+    index = ArticleIndex(load_articles(session, [
+        article.id for article in stored
+        if article.canonical_url in wanted or article.url in wanted
+    ]))
     written: set[str] = set()
     """Canonical URLs and URLs of the articles changed since the last flush."""
     outcomes: list[Outcome] = []
-    bulk = {id(v) for v in fresh}
     with session.no_autoflush:
         for version in versions:
             if id(version) in bulk:
-                outcomes.append("new")
+                outcomes.append(bulk[id(version)])
                 continue
             canonical_url, url = _keys(version)
             if canonical_url in written or url in written:
@@ -120,12 +206,76 @@ def store_articles(session: Session, versions: Sequence[ArticleVersion]) -> list
             index.add(article)
             written.update((canonical_url, url, article.canonical_url, article.url))
             outcomes.append(outcome)
-    insert_new(session, fresh)
     return outcomes
 
 
 def _keys(version: ArticleVersion) -> tuple[str, str]:
     return version.record["canonical_url"], version.record["url"]
+
+
+def refresh_unchanged(session: Session, found: Sequence[tuple[ArticleVersion, StoredArticle]]
+                      ) -> None:
+    """Write each version onto its stored article as :func:`storage.archive._refresh` would,
+    with Core ``UPDATE`` executemany statements by id, without ORM objects.
+
+    An older fetch than the stored one moves only ``first_seen``; a newer one also sets
+    the fetch time and URL and overwrites the page's columns, as
+    :func:`storage.records.replace_page` does, or inserts a page if the article has none.
+    As in the ORM's flush, an article's ``UPDATE`` sets only the columns whose values
+    change (an unchanged URL left out spares its index entry); the articles that change
+    the same columns share one statement. Articles and pages the session already holds
+    are expired, so that it reads the new values.
+    """
+    refreshed: list[tuple[StoredArticle, dict[str, Any]]] = []
+    pages: list[dict[str, Any]] = []
+    new_pages: list[tuple[dict[str, Any], RawPage]] = []
+    for version, article in found:
+        values: dict[str, Any] = {
+            "first_seen": min(article.first_seen, version.fetched_at),
+            "last_seen": max(article.last_seen, version.fetched_at),
+        }
+        refreshed.append((article, values))
+        if version.fetched_at < article.fetched_at:
+            continue
+        values |= {"fetched_at": version.fetched_at, "url": version.record["url"]}
+        if version.page is None:
+            continue
+        if article.page_id is None:
+            new_pages.append((values, version.page))
+        else:
+            page = page_values(version.page) | {"row_id": article.page_id}
+            page["new_body"] = page.pop("body")
+            pages.append(page)
+    if new_pages:
+        ids = _insert_ids(session, Page, [page_values(page) for _, page in new_pages], "url")
+        for (values, _), page_id in zip(new_pages, ids, strict=True):
+            values["page_id"] = page_id
+    articles: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for article, values in refreshed:
+        changed = {name: value for name, value in values.items()
+                   if value != getattr(article, name)}
+        if changed:
+            articles.setdefault(tuple(changed), []).append(changed | {"row_id": article.id})
+    _update_by_id(session, Page, pages, body=_KEPT_BODY)
+    for rows in articles.values():
+        _update_by_id(session, Article, rows)
+
+
+def _update_by_id(session: Session, model: type[Base], rows: list[dict[str, Any]],
+                  **sql: ColumnElement[Any]) -> None:
+    """One executemany ``UPDATE`` of *model*'s table where ``id`` is each row's ``row_id``:
+    the row's other columns (the same in all rows) set to its values, and the *sql* ones to
+    those expressions. The instances the session holds are expired."""
+    if not rows:
+        return
+    table = cast(Table, model.__table__)
+    stmt = table.update().where(table.c.id == bindparam("row_id"))
+    session.execute(stmt.values(sql) if sql else stmt, rows)
+    if session.identity_map:
+        for row in rows:
+            held = session.identity_map.get(session.identity_key(model, row["row_id"]))
+            if held is not None:
+                session.expire(held)
 
 
 def _insert_ids(session: Session, model: type[Base], rows: list[dict[str, Any]], key: str
