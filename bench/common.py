@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import shlex
 import subprocess
 import sys
@@ -139,6 +140,8 @@ class CrawlResult:
     """From the spider opening to its closing."""
     cpu_seconds: float
     """CPU time of the crawl process over the same span (steadier on a shared machine)."""
+    child_cpu_seconds: float
+    """CPU time of the crawl's child processes (``ARCHIVE_EXTRACT_WORKERS``) over the span."""
     responses: int
     article_responses: int
     samples: list[dict[str, float]]
@@ -197,6 +200,12 @@ def _memory_mb() -> tuple[float, float]:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
 
+def _children_cpu() -> float:
+    """CPU time of this process' ended children (extraction workers stop before the close)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Probe:
     """Counts responses and article pages, times the crawl, samples RSS."""
 
@@ -206,16 +215,19 @@ class Probe:
         self.responses = self.articles = 0
         self.samples: list[dict[str, float]] = []
         self.opened = self.closed = self.cpu_opened = self.cpu_closed = 0.0
+        self.child_cpu_opened = self.child_cpu_closed = 0.0
         crawler.signals.connect(self.opened_, signal=signals.spider_opened)
         crawler.signals.connect(self.closed_, signal=signals.spider_closed)
         crawler.signals.connect(self.received, signal=signals.response_received)
 
     def opened_(self) -> None:
         self.opened, self.cpu_opened = time.perf_counter(), time.process_time()
+        self.child_cpu_opened = _children_cpu()
         self.sample()
 
     def closed_(self) -> None:
         self.closed, self.cpu_closed = time.perf_counter(), time.process_time()
+        self.child_cpu_closed = _children_cpu()
         self.sample()
 
     def received(self, response: Response, request: Request) -> None:
@@ -258,6 +270,7 @@ def child_main(spec_path: Path, out_path: Path) -> int:
              for key, value in crawler.stats.get_stats().items()}
     result = CrawlResult(stats=stats, seconds=probe.closed - probe.opened,
                          cpu_seconds=probe.cpu_closed - probe.cpu_opened,
+                         child_cpu_seconds=probe.child_cpu_closed - probe.child_cpu_opened,
                          responses=probe.responses, article_responses=probe.articles,
                          samples=probe.samples)
     out_path.write_text(json.dumps(asdict(result)), encoding="utf-8")

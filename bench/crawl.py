@@ -8,7 +8,9 @@ limits lifted (no delay, no AutoThrottle, ``--concurrency`` requests at once):
     else (project settings and middlewares, no pipelines, no robots.txt), also run
     as "bare-default" with Scrapy's default ``CONCURRENT_ITEMS`` (100);
 (b) our full crawl, ``baonghean`` spider from the home page, robots.txt, sitemaps
-    and feeds, with extraction, validation and storage into a fresh SQLite file.
+    and feeds, with extraction, validation and storage into a fresh SQLite file, once
+    for each ``--workers`` value (``ARCHIVE_EXTRACT_WORKERS``: "full" extracts in the
+    crawl process, "full-w1" in one child process).
 
 Prints article pages per second for each, the CPU time of the crawl and of the
 server (how many of the machine's cores the pair kept busy), and the ratio of their
@@ -50,14 +52,15 @@ SCRAPY_CONCURRENT_ITEMS = 100
 
 def describe(name: str, result: CrawlResult, server_cpu: float) -> None:
     stats = result.stats
+    busy = result.cpu_seconds + result.child_cpu_seconds + server_cpu
     print(
         f"    {name:<13}{result.article_responses:>6} article pages {result.responses:>6} responses"
         f" {result.seconds:>6.2f}s {result.rate():>6.1f} article pages/s"
         f" {result.rate(articles_only=False):>6.1f} responses/s  CPU {result.cpu_seconds:.2f}s"
-        f" + server {server_cpu:.2f}s = {(result.cpu_seconds + server_cpu) / result.seconds:.2f}"
-        " cores busy"
+        + (f" + workers {result.child_cpu_seconds:.2f}s" if result.child_cpu_seconds else "")
+        + f" + server {server_cpu:.2f}s = {busy / result.seconds:.2f} cores busy"
     )
-    if name == "full":
+    if name.startswith("full"):
         stored = stats.get("archive/articles/new", 0) + stats.get("archive/articles/unchanged", 0)
         dropped = {k.rsplit("/", 1)[-1]: v for k, v in stats.items()
                    if k.startswith("archive/dropped/")}
@@ -66,36 +69,48 @@ def describe(name: str, result: CrawlResult, server_cpu: float) -> None:
 
 
 Round = dict[str, CrawlResult]
-"""One round's crawls: "bare", "bare-default" and "full"."""
+"""One round's crawls: "bare", "bare-default", then "full" and "full-wN" (N workers)."""
+
+
+def full_name(workers: int) -> str:
+    return f"full-w{workers}" if workers else "full"
 
 
 def one_round(server: Server, urls: list[str], work: Path, args: argparse.Namespace,
               number: int) -> Round:
     settings = dict(LIFTED, CONCURRENT_REQUESTS=args.concurrency,
                     CONCURRENT_REQUESTS_PER_DOMAIN=args.concurrency)
-    db = work / f"archive-{number}.db"
-    full_settings = dict(settings, ARCHIVE_DB_URL=f"sqlite:///{db}")
-    profile = args.profile / f"crawl-full-{number}.txt" if args.profile else None
     specs = {
         "bare": CrawlSpec("bare", settings=settings, urls=urls),
         "bare-default": CrawlSpec("bare", settings=dict(
             settings, CONCURRENT_ITEMS=SCRAPY_CONCURRENT_ITEMS), urls=urls),
-        "full": CrawlSpec("full", settings=full_settings, spider_args={"base_url": server.url}),
     }
+    for workers in args.workers:
+        db = work / f"archive-{number}-{workers}.db"
+        specs[full_name(workers)] = CrawlSpec("full", settings=dict(
+            settings, ARCHIVE_DB_URL=f"sqlite:///{db}", ARCHIVE_EXTRACT_WORKERS=workers),
+            spider_args={"base_url": server.url})
     crawls: Round = {}
     server_cpu: dict[str, float] = {}
+    profiles: list[Path] = []
     for name, spec in specs.items():
+        profile = None
+        if args.profile and spec.kind == "full":
+            profile = args.profile / f"crawl-{name}-{number}.txt"
+            profiles.append(profile)
         before = server.cpu_seconds()
-        crawls[name] = run_crawl(spec, work, profile if name == "full" else None)
+        crawls[name] = run_crawl(spec, work, profile)
         server_cpu[name] = server.cpu_seconds() - before
     print(f"  round {number}:")
     for name, result in crawls.items():
         describe(name, result, server_cpu[name])
-    full, bare, default = crawls["full"], crawls["bare"], crawls["bare-default"]
-    print(f"    full / bare time: {full.seconds / bare.seconds:.2f}x "
-          f"(CPU time: {full.cpu_seconds / bare.cpu_seconds:.2f}x); "
-          f"full / bare-default: {full.seconds / default.seconds:.2f}x", flush=True)
-    if profile is not None:
+    bare, default = crawls["bare"], crawls["bare-default"]
+    for name in map(full_name, args.workers):
+        full = crawls[name]
+        print(f"    {name} / bare time: {full.seconds / bare.seconds:.2f}x "
+              f"(CPU time of the crawl process: {full.cpu_seconds / bare.cpu_seconds:.2f}x); "
+              f"{name} / bare-default: {full.seconds / default.seconds:.2f}x", flush=True)
+    for profile in profiles:
         print_profile(profile)
     return crawls
 
@@ -107,31 +122,31 @@ def median_of(rounds: list[Round], name: str, key: str) -> float:
 
 
 def run(args: argparse.Namespace) -> None:
+    names = ["bare", "bare-default", *map(full_name, args.workers)]
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         work = Path(tmp)
         site = make_site(work / "site", args.articles, args.per_page)
         with served(site.root) as server:
             print(f"server: bench/fastserver.py at {server.url}; concurrency {args.concurrency}; "
-                  f"{args.rounds} round(s): bare, bare-default, full")
+                  f"{args.rounds} round(s): {', '.join(names)}")
             urls = [server.url + article.path for article in site.articles]
             rounds = [one_round(server, urls, work, args, n + 1) for n in range(args.rounds)]
     print(f"\nmedian over {args.rounds} round(s):")
-    for name in ("bare", "bare-default", "full"):
+    for name in names:
         print(f"    {name:<13}{median_of(rounds, name, 'seconds'):>7.2f}s "
               f"{median_of(rounds, name, 'rate'):>7.1f} article pages/s")
-    for other in ("bare", "bare-default"):
-        ratios = [r["full"].seconds / r[other].seconds for r in rounds]
-        cpu = [r["full"].cpu_seconds / r[other].cpu_seconds for r in rounds]
-        print(f"full / {other} time: median {statistics.median(ratios):.2f}x (rounds: "
-              f"{', '.join(f'{x:.2f}' for x in ratios)}); CPU time "
-              f"{statistics.median(cpu):.2f}x; target <= {TARGET}x")
+    for name in map(full_name, args.workers):
+        for other in ("bare", "bare-default"):
+            ratios = [r[name].seconds / r[other].seconds for r in rounds]
+            print(f"{name} / {other} time: median {statistics.median(ratios):.2f}x (rounds: "
+                  f"{', '.join(f'{x:.2f}' for x in ratios)}); target <= {TARGET}x")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Pages per second of our full crawl into SQLite vs a bare Scrapy spider "
                     "on the local fixture site.",
-        epilog="Example: python bench/crawl.py --articles 2000 --rounds 2",
+        epilog="Example: python bench/crawl.py --articles 2000 --rounds 3 --workers 0 1",
     )
     parser.add_argument("--articles", type=int, default=2000,
                         help="articles on the fixture site (default: %(default)s)")
@@ -139,8 +154,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="articles per section listing page (default: %(default)s)")
     parser.add_argument("--concurrency", type=int, default=16,
                         help="concurrent requests, also per domain (default: %(default)s)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[0, 1],
+                        help="one full crawl per value of ARCHIVE_EXTRACT_WORKERS (extraction "
+                             "processes; 0, the project's default, extracts in the crawl) "
+                             "(default: 0 1)")
     parser.add_argument("--rounds", type=int, default=2,
-                        help="bare + full pairs to run (default: %(default)s)")
+                        help="rounds of bare, bare-default and full crawls (default: %(default)s)")
     parser.add_argument("--profile", type=Path,
                         help="directory for py-spy profiles of the full crawls (printed too)")
     return parser.parse_args(argv)
