@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from crawler.urls import is_article_url
 from pipelines.record import RECORD_FIELDS
 from tests.conftest import ServedSite
 from tests.sitegen import Site, generate
@@ -148,6 +150,17 @@ def test_each_article_page_fetched_once(site_server: ServedSite, full_crawl: Cra
     fetched = [path for path in full_crawl.requests if path.endswith(".html")]
     for article in site_server.site.articles:
         assert fetched.count(article.path) == 1, article.path
+
+
+def test_article_found_twice_is_requested_and_counted_once(site_server: ServedSite,
+                                                          full_crawl: Crawl) -> None:
+    """Most articles are in a sitemap, a listing and a feed: the spider requests each
+    once (the duplicate filter never sees the others) and counts where it found it first."""
+    stats = full_crawl.process.stderr.split("Dumping Scrapy stats:", 1)[1]
+    discovered = re.findall(r"'baonghean/discovered/[a-z]+': (\d+)", stats)
+    articles = {path.split("?")[0] for path in full_crawl.requests
+                if is_article_url(site_server.url(path))}
+    assert sum(map(int, discovered)) == len(articles) > 30
 
 
 @pytest.mark.parametrize("field", COMPARED_FIELDS)

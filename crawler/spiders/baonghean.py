@@ -87,6 +87,10 @@ class BaongheanSpider(scrapy.Spider):
         self.index: ArchiveIndex | NoIndex = NoIndex()
         self.plan = self.index.plan(self.name, self.options)
         self._listed: set[str] = set()  # unknown articles seen on listing pages
+        self._requested: set[str] = set()
+        """Article URLs requested in this crawl: found again in a listing or feed, they are
+        not requested again (the duplicate filter would drop them, after the spider
+        middlewares and the fingerprint: half of a first crawl's requests)."""
         self._max_listing_pages = 0
 
     @classmethod
@@ -207,7 +211,8 @@ class BaongheanSpider(scrapy.Spider):
         any_links = list(self._links(response, response.css(ANY_LINK).getall()))
         listed = self._links(response, response.css(LISTING_LINKS).getall())
         links = dict.fromkeys([*listed, *any_links])
-        selection = self.index.select([(url, None) for url in links if is_article_url(url)])
+        selection = self.index.select([(url, None) for url in links
+                                       if is_article_url(url) and url not in self._requested])
         for url, _ in selection.fetch:
             yield self._article_request(url, via, None)
         for url in self._links(response, response.css(FEED_LINKS).getall()):
@@ -249,7 +254,8 @@ class BaongheanSpider(scrapy.Spider):
     # -- article pages --------------------------------------------------------------------------
 
     def _article_requests(self, candidates: list[Candidate], via: str) -> Iterator[Request]:
-        for url, when in self.index.select(candidates).fetch:
+        fresh = [(url, when) for url, when in candidates if url not in self._requested]
+        for url, when in self.index.select(fresh).fetch:
             yield self._article_request(url, via, when)
 
     def _wanted(self, url: str, when: datetime | None) -> bool:
@@ -260,6 +266,7 @@ class BaongheanSpider(scrapy.Spider):
         return False
 
     def _article_request(self, url: str, via: str, lastmod: datetime | None) -> Request:
+        self._requested.add(url)
         self.crawler.stats.inc_value(f"baonghean/discovered/{via}")
         return Request(url, callback=self.parse_article, errback=self.fetch_failed,
                        priority=ARTICLE_PRIORITY,
