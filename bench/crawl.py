@@ -10,7 +10,9 @@ limits lifted (no delay, no AutoThrottle, ``--concurrency`` requests at once):
 (b) our full crawl, ``baonghean`` spider from the home page, robots.txt, sitemaps
     and feeds, with extraction, validation and storage into a fresh SQLite file, once
     for each ``--workers`` value (``ARCHIVE_EXTRACT_WORKERS``: "full" extracts in the
-    crawl process, "full-w1" in one child process).
+    crawl process, "full-w1" in one child process);
+(c) "spider-only": our spider as in (b) with no item pipelines, the cost of discovery
+    (sitemaps, feeds, listings, archive look-ups) before any extraction or storage.
 
 Prints article pages per second for each, the CPU time of the crawl and of the
 server (how many of the machine's cores the pair kept busy), and the ratio of their
@@ -69,7 +71,7 @@ def describe(name: str, result: CrawlResult, server_cpu: float) -> None:
 
 
 Round = dict[str, CrawlResult]
-"""One round's crawls: "bare", "bare-default", then "full" and "full-wN" (N workers)."""
+"""One round's crawls: "bare", "bare-default", "spider-only", "full" and "full-wN"."""
 
 
 def full_name(workers: int) -> str:
@@ -85,6 +87,9 @@ def one_round(server: Server, urls: list[str], work: Path, args: argparse.Namesp
         "bare-default": CrawlSpec("bare", settings=dict(
             settings, CONCURRENT_ITEMS=SCRAPY_CONCURRENT_ITEMS), urls=urls),
     }
+    specs["spider-only"] = CrawlSpec("full", settings=dict(
+        settings, ARCHIVE_DB_URL=f"sqlite:///{work / f'archive-{number}-spider.db'}",
+        ITEM_PIPELINES={}), spider_args={"base_url": server.url})
     for workers in args.workers:
         db = work / f"archive-{number}-{workers}.db"
         specs[full_name(workers)] = CrawlSpec("full", settings=dict(
@@ -95,7 +100,7 @@ def one_round(server: Server, urls: list[str], work: Path, args: argparse.Namesp
     profiles: list[Path] = []
     for name, spec in specs.items():
         profile = None
-        if args.profile and spec.kind == "full":
+        if args.profile and name.startswith("full"):
             profile = args.profile / f"crawl-{name}-{number}.txt"
             profiles.append(profile)
         before = server.cpu_seconds()
@@ -105,7 +110,7 @@ def one_round(server: Server, urls: list[str], work: Path, args: argparse.Namesp
     for name, result in crawls.items():
         describe(name, result, server_cpu[name])
     bare, default = crawls["bare"], crawls["bare-default"]
-    for name in map(full_name, args.workers):
+    for name in ["spider-only", *map(full_name, args.workers)]:
         full = crawls[name]
         print(f"    {name} / bare time: {full.seconds / bare.seconds:.2f}x "
               f"(CPU time of the crawl process: {full.cpu_seconds / bare.cpu_seconds:.2f}x); "
@@ -122,7 +127,7 @@ def median_of(rounds: list[Round], name: str, key: str) -> float:
 
 
 def run(args: argparse.Namespace) -> None:
-    names = ["bare", "bare-default", *map(full_name, args.workers)]
+    names = ["bare", "bare-default", "spider-only", *map(full_name, args.workers)]
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         work = Path(tmp)
         site = make_site(work / "site", args.articles, args.per_page)
@@ -135,7 +140,7 @@ def run(args: argparse.Namespace) -> None:
     for name in names:
         print(f"    {name:<13}{median_of(rounds, name, 'seconds'):>7.2f}s "
               f"{median_of(rounds, name, 'rate'):>7.1f} article pages/s")
-    for name in map(full_name, args.workers):
+    for name in ["spider-only", *map(full_name, args.workers)]:
         for other in ("bare", "bare-default"):
             ratios = [r[name].seconds / r[other].seconds for r in rounds]
             print(f"{name} / {other} time: median {statistics.median(ratios):.2f}x (rounds: "
@@ -159,7 +164,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                              "processes; 0, the project's default, extracts in the crawl) "
                              "(default: 0 1)")
     parser.add_argument("--rounds", type=int, default=2,
-                        help="rounds of bare, bare-default and full crawls (default: %(default)s)")
+                        help="rounds of the crawls above (default: %(default)s)")
     parser.add_argument("--profile", type=Path,
                         help="directory for py-spy profiles of the full crawls (printed too)")
     return parser.parse_args(argv)
