@@ -31,6 +31,7 @@ from scrapy.statscollectors import MemoryStatsCollector  # noqa: E402
 from scrapy.utils.test import get_crawler  # noqa: E402
 
 from bench.common import bench_main, make_site  # noqa: E402
+from crawler import settings  # noqa: E402
 from crawler.items import FetchedPage  # noqa: E402
 from pipelines.extraction import ExtractionPipeline  # noqa: E402
 from pipelines.storage import StoragePipeline  # noqa: E402
@@ -117,11 +118,11 @@ def run(args: argparse.Namespace) -> None:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Articles per second written to SQLite through the storage pipeline.",
-        epilog="Example: python bench/storage.py --articles 5000 --batch 100",
+        epilog="Example: python bench/storage.py --articles 5000 --batch 500",
     )
     parser.add_argument("--articles", type=int, default=5000,
                         help="articles on the fixture site (default: %(default)s)")
-    parser.add_argument("--batch", type=int, default=100,
+    parser.add_argument("--batch", type=int, default=settings.ARCHIVE_BATCH_SIZE,
                         help="ARCHIVE_BATCH_SIZE (default: %(default)s, the project's)")
     parser.add_argument("--profile", type=Path,
                         help="run under py-spy, write its raw profile here and summarise it")

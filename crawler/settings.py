@@ -60,7 +60,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Archive settings (override with -s NAME=value; ARCHIVE_DB_URL also from the environment).
 ARCHIVE_DB_URL = None  # None: $ARCHIVE_DB_URL, else sqlite:///archive.db
-ARCHIVE_BATCH_SIZE = 100
+ARCHIVE_BATCH_SIZE = 500  # pages written per transaction at most
+ARCHIVE_BATCH_SECONDS = 10.0  # ...and a page waits at most this long to be written
 ARCHIVE_SQLITE_SYNCHRONOUS = "NORMAL"  # FULL: each batch synced to disk (survives power loss)
 ARCHIVE_EXTRACT_WORKERS = 0  # N >= 1: extraction in N child processes (pipelines/worker.py)
 ARCHIVE_MAX_RETRY_AFTER = 120.0  # seconds: longest Retry-After honoured before a retry

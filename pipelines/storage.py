@@ -1,8 +1,11 @@
 """The storage pipeline: write extracted records to the archive in batches.
 
 Receives a :class:`crawler.items.FetchedPage` whose ``record`` the extraction
-pipeline has set, buffers it, and writes ``ARCHIVE_BATCH_SIZE`` pages per
-transaction (the rest when the spider closes). It returns the record dict, so
+pipeline has set, buffers it, and writes the buffer in one transaction when it
+holds ``ARCHIVE_BATCH_SIZE`` pages or its oldest page has waited
+``ARCHIVE_BATCH_SECONDS`` (checked as pages arrive and every second by a timer),
+and the rest when the spider closes: a fast crawl writes large batches, a polite
+one commits what it fetched within seconds. It returns the record dict, so
 Scrapy's feed export (``-O out.jsonl``) writes the same shape as
 ``python -m storage.export``.
 
@@ -19,14 +22,17 @@ figures is logged when the engine stops, so it is the crawl log's last line.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from collections import Counter
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from scrapy import Spider, signals
 from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.reactor import is_reactor_installed
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from crawler.items import FetchedPage
@@ -43,6 +49,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STOP_REASON = "storage-error"
+DEFAULT_BATCH_SIZE = 500
+DEFAULT_BATCH_SECONDS = 10.0
+TIMER_SECONDS = 1.0
+"""How often a crawl checks the age of the buffered pages."""
 DROPPED_PREFIX = "archive/dropped/"
 SKIPPED_KNOWN = "archive/skipped/known"
 """Stat the spider counts: discovered articles not fetched because the archive has them."""
@@ -55,13 +65,27 @@ under ``archive/errors/`` (crawler/middlewares.py), so Scrapy's raw per-response
 per-exception counters (which include attempts that a retry later mended) are left out."""
 
 
+class DelayedCall(Protocol):
+    def active(self) -> bool: ...
+    def cancel(self) -> None: ...
+
+
+class Clock(Protocol):
+    """What the age checks need of a reactor (``twisted.internet.task.Clock`` in tests)."""
+
+    def callLater(self, delay: float, callable: Callable[[], None]) -> DelayedCall: ...  # noqa: N802
+
+
 class StoragePipeline:
     """Store each page's record in the archive; see the module docstring."""
 
     def __init__(self, crawler: Crawler, db_url: str, batch_size: int,
-                 synchronous: str = SQLITE_SYNCHRONOUS) -> None:
+                 synchronous: str = SQLITE_SYNCHRONOUS,
+                 batch_seconds: float = DEFAULT_BATCH_SECONDS) -> None:
         if batch_size < 1:
             raise ValueError(f"ARCHIVE_BATCH_SIZE must be at least 1, not {batch_size}")
+        if not batch_seconds > 0:
+            raise ValueError(f"ARCHIVE_BATCH_SECONDS must be above 0, not {batch_seconds}")
         try:
             self.synchronous = sqlite_synchronous(synchronous)
         except ValueError as exc:
@@ -69,6 +93,13 @@ class StoragePipeline:
         self.crawler = crawler
         self.db_url = db_url
         self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self.clock: Callable[[], float] = time.monotonic
+        self._first_buffered = 0.0
+        """``clock()`` when the oldest buffered page arrived."""
+        self.reactor_time: Clock | None = None
+        """Clock of the age checks; None: the crawl's reactor (none outside a crawl)."""
+        self._check: DelayedCall | None = None
         self.db: Database | None = None
         self.run_id: int | None = None
         self.buffer: list[ArticleVersion] = []
@@ -84,8 +115,9 @@ class StoragePipeline:
         pipeline = cls(
             crawler,
             resolve_db_url(settings.get("ARCHIVE_DB_URL")),
-            settings.getint("ARCHIVE_BATCH_SIZE", 100),
+            settings.getint("ARCHIVE_BATCH_SIZE", DEFAULT_BATCH_SIZE),
             settings.get("ARCHIVE_SQLITE_SYNCHRONOUS") or SQLITE_SYNCHRONOUS,
+            settings.getfloat("ARCHIVE_BATCH_SECONDS", DEFAULT_BATCH_SECONDS),
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
@@ -108,6 +140,11 @@ class StoragePipeline:
                 raise self._cannot_start(exc) from exc
             raise
         logger.info("archive %s: run %d started", self._shown_url(), self.run_id)
+        if self.reactor_time is None and is_reactor_installed():
+            from twisted.internet import reactor  # a crawl's, already running
+
+            self.reactor_time = cast(Clock, reactor)
+        self._schedule_check()
 
     def process_item(self, item: Any) -> dict[str, Any]:
         if self.failure is not None:
@@ -122,12 +159,42 @@ class StoragePipeline:
         except ValueError:
             self.crawler.stats.inc_value("archive/errors/bad-record")
             raise
+        if not self.buffer:
+            self._first_buffered = self.clock()
         self.buffer.append(version)
-        if len(self.buffer) >= self.batch_size:
+        if len(self.buffer) >= self.batch_size or self._waited():
             self.flush(stop_crawl=True)
         return item.record
 
+    def _waited(self) -> bool:
+        """Has the oldest buffered page waited ``batch_seconds``?"""
+        return bool(self.buffer) and self.clock() - self._first_buffered >= self.batch_seconds
+
+    def flush_due(self) -> None:
+        """The timer's check: write the buffer if its oldest page has waited long enough.
+        A storage error is handled as in :meth:`flush` (logged once, crawl stopped)."""
+        if self.failure is None and self._waited():
+            with contextlib.suppress(Exception):  # flush() has logged it and stops the crawl
+                self.flush(stop_crawl=True)
+
+    def _schedule_check(self) -> None:
+        """Check the buffer's age every second (or every ``batch_seconds`` if shorter)."""
+        if self.reactor_time is not None and self.failure is None:
+            self._check = self.reactor_time.callLater(
+                min(TIMER_SECONDS, self.batch_seconds), self._timer_fired)
+
+    def _timer_fired(self) -> None:
+        self._check = None
+        self.flush_due()
+        self._schedule_check()
+
+    def _stop_timer(self) -> None:
+        if self._check is not None and self._check.active():
+            self._check.cancel()
+        self._check = None
+
     def close_spider(self) -> None:
+        self._stop_timer()
         if self.failure is None:
             self.flush(stop_crawl=False)
 
@@ -195,6 +262,7 @@ class StoragePipeline:
 
     def spider_closed(self, reason: str) -> None:
         """Close this crawl's ``crawl_runs`` row (its summary is logged at engine stop)."""
+        self._stop_timer()
         if self.db is None or self.run_id is None:
             return
         if self.failure is not None:

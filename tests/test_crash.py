@@ -110,6 +110,23 @@ def test_crawl_killed_midway_leaves_a_consistent_archive_and_the_next_run_comple
     assert article_requests(slow, start)  # the killed run did fetch pages
 
 
+def test_a_slow_crawl_commits_within_batch_seconds(slow: ServedSite, tmp_path: Path) -> None:
+    """A batch far larger than the site is written anyway once its first page has waited
+    ARCHIVE_BATCH_SECONDS: a polite crawl keeps what it fetched if it is killed."""
+    db = tmp_path / "archive.db"
+    crawl = start_crawl(slow, db, tmp_path / "timed.log", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                        "-s", "ARCHIVE_BATCH_SIZE=1000", "-s", "ARCHIVE_BATCH_SECONDS=0.5")
+    try:
+        wait_for(lambda: count_rows(db) >= 2, "a batch written by its age")
+        assert crawl.poll() is None, "the crawl ended before its first batch was due"
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait(timeout=30)
+    finally:
+        crawl.kill()
+        crawl.wait()
+    assert 2 <= len(check_archive(db)) < len(slow.site.articles)
+
+
 def test_paused_crawl_resumes_from_its_jobdir(slow: ServedSite, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     job = ("-s", f"JOBDIR={tmp_path / 'job'}")

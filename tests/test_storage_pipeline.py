@@ -18,6 +18,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from twisted.internet import task
 
 from crawler.items import FetchedPage
 from pipelines.storage import StoragePipeline, run_figures
@@ -294,4 +295,55 @@ def test_sqlite_synchronous_setting_reaches_the_archive_connection(tmp_path: Pat
     assert pipeline.db is not None
     with pipeline.db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
+    pipeline.spider_closed("finished")
+
+
+def test_a_page_waits_at_most_batch_seconds(db_url: str) -> None:
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB_URL": db_url, "ARCHIVE_BATCH_SIZE": 1000,
+                                         "ARCHIVE_BATCH_SECONDS": 5})
+    crawler.stats = MemoryStatsCollector(crawler)
+    pipeline = StoragePipeline.from_crawler(crawler)
+    now = [100.0]
+    pipeline.clock = lambda: now[0]
+    pipeline.open_spider()
+    pipeline.process_item(fetched(make_record(1)))
+    now[0] += 4.9
+    pipeline.process_item(fetched(make_record(2)))
+    pipeline.flush_due()
+    assert count_articles(db_url) == 0  # the oldest page has waited 4.9 s
+    now[0] += 0.1
+    pipeline.process_item(fetched(make_record(3)))  # a page arriving writes the batch
+    assert count_articles(db_url) == 3
+    pipeline.process_item(fetched(make_record(4)))
+    now[0] += 5
+    pipeline.flush_due()  # the crawl's timer writes it with no page arriving
+    assert count_articles(db_url) == 4
+    pipeline.close_spider()
+    pipeline.spider_closed("finished")
+    assert crawler.stats.get_value("archive/articles/new") == 4
+
+
+def test_batch_seconds_must_be_positive(db_url: str) -> None:
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB_URL": db_url, "ARCHIVE_BATCH_SECONDS": 0})
+    with pytest.raises(ValueError, match="ARCHIVE_BATCH_SECONDS must be above 0, not 0"):
+        StoragePipeline.from_crawler(crawler)
+
+
+def test_the_crawl_timer_writes_a_waiting_batch_without_new_pages(db_url: str) -> None:
+    crawler = get_crawler(settings_dict={"ARCHIVE_DB_URL": db_url, "ARCHIVE_BATCH_SIZE": 1000,
+                                         "ARCHIVE_BATCH_SECONDS": 3})
+    crawler.stats = MemoryStatsCollector(crawler)
+    pipeline = StoragePipeline.from_crawler(crawler)
+    reactor = task.Clock()
+    pipeline.reactor_time = reactor
+    pipeline.clock = reactor.seconds
+    pipeline.open_spider()
+    pipeline.process_item(fetched(make_record(1)))
+    reactor.advance(1)
+    reactor.advance(1)
+    assert count_articles(db_url) == 0
+    reactor.advance(1)  # checked every second: the page has waited 3 s
+    assert count_articles(db_url) == 1
+    pipeline.close_spider()
+    assert reactor.getDelayedCalls() == []  # the checks stop with the spider
     pipeline.spider_closed("finished")
