@@ -289,6 +289,22 @@ def test_pagination_stops_at_a_page_of_archived_articles(spider: BaongheanSpider
     assert f"{section}?page=3" in listing_requests(spider, section, OLD_URL, OLD_URL)
 
 
+def test_article_found_in_a_sitemap_then_a_listing_is_requested_once_and_still_paginates(
+    spider: BaongheanSpider,
+) -> None:
+    """The listing's copy is not requested again, but the article is still one the archive
+    lacks: the next listing page may hold more of them."""
+    spider.plan = CrawlPlan(deep=False, why="test")
+    assert [r.url for r in spider._article_requests([(NEW_URL, None)], "sitemap")] == [NEW_URL]
+    section = f"{BASE}/thoi-su"
+    page = html(section, SECTION_PAGE.format(first=OLD_URL, second=NEW_URL))
+    requests = list(spider.parse_listing(page))
+    assert [r.url for r in requests if r.callback == spider.parse_article] == []
+    assert f"{section}?page=2" in [r.url for r in requests]
+    assert stat(spider, "baonghean/discovered/sitemap") == 1
+    assert stat(spider, "baonghean/discovered/listing") is None
+
+
 SITEMAP_INDEX = """<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>https://baonghean.vn/sitemap-2024-05.xml</loc><lastmod>2024-05-31</lastmod></sitemap>

@@ -211,10 +211,10 @@ class BaongheanSpider(scrapy.Spider):
         any_links = list(self._links(response, response.css(ANY_LINK).getall()))
         listed = self._links(response, response.css(LISTING_LINKS).getall())
         links = dict.fromkeys([*listed, *any_links])
-        selection = self.index.select([(url, None) for url in links
-                                       if is_article_url(url) and url not in self._requested])
+        selection = self.index.select([(url, None) for url in links if is_article_url(url)])
         for url, _ in selection.fetch:
-            yield self._article_request(url, via, None)
+            if url not in self._requested:  # a page already requested still counts as new
+                yield self._article_request(url, via, None)
         for url in self._links(response, response.css(FEED_LINKS).getall()):
             if urlsplit(url).path.startswith("/rss/"):
                 yield Request(url, callback=self.parse_feed, errback=self.fetch_failed)
@@ -254,9 +254,9 @@ class BaongheanSpider(scrapy.Spider):
     # -- article pages --------------------------------------------------------------------------
 
     def _article_requests(self, candidates: list[Candidate], via: str) -> Iterator[Request]:
-        fresh = [(url, when) for url, when in candidates if url not in self._requested]
-        for url, when in self.index.select(fresh).fetch:
-            yield self._article_request(url, via, when)
+        for url, when in self.index.select(candidates).fetch:
+            if url not in self._requested:
+                yield self._article_request(url, via, when)
 
     def _wanted(self, url: str, when: datetime | None) -> bool:
         if self.options.in_range(when):
