@@ -30,8 +30,6 @@ PAGE_ENCODING = "zstd"
 PAGE_LEVEL = 3
 """Zstandard level of stored pages (zstd's default). On the site's pages it compresses
 3-4x faster than zlib at level 1, 5-12% smaller, and decompresses about 4x faster."""
-READABLE_ENCODINGS = frozenset({"zstd", "zlib"})
-"""Encodings :func:`stored_page` reads: archives written before zstd hold "zlib" pages."""
 _codecs = threading.local()
 """Per-thread zstd contexts (one context must not be used by two threads at once)."""
 CAPTION_FIELDS = ("caption", "image_url", "credit")
@@ -214,14 +212,16 @@ def replace_page(row: Page, page: RawPage) -> None:
 
 def stored_page(row: Page) -> StoredPage:
     """Read a ``pages`` row back, decompressing the body."""
-    if row.body_encoding not in READABLE_ENCODINGS:
-        raise ValueError(f"page {row.id}: unknown body encoding {row.body_encoding!r}")
+    try:
+        body = decompress_body(row.body, row.body_encoding)
+    except ValueError as error:  # an encoding this version does not know
+        raise ValueError(f"page {row.id}: {error}") from None
     return StoredPage(
         url=row.url,
         final_url=row.final_url,
         status=row.status,
         headers=dict(row.headers),
-        body=decompress_body(row.body, row.body_encoding),
+        body=body,
         fetched_at=row.fetched_at,
     )
 
@@ -235,7 +235,8 @@ def compress_body(body: bytes) -> bytes:
 
 
 def decompress_body(data: bytes, encoding: str) -> bytes:
-    """A stored body back: *encoding* is the row's ``body_encoding`` ("zstd" or "zlib")."""
+    """A stored body back: *encoding* is the row's ``body_encoding``, "zstd", or "zlib" in
+    archives written before zstd; ValueError for any other."""
     if encoding == "zlib":
         return zlib.decompress(data)
     if encoding != "zstd":
