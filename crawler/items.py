@@ -34,5 +34,7 @@ class FetchedPage:
     """Which discovery source led here: sitemap, rss, listing, home, url."""
     lastmod: datetime | None = None
     """Sitemap ``<lastmod>`` or feed date for this URL, if the source gave one."""
+    profile: str | None = None
+    """Name of the site profile the crawl followed (its layouts are tried first)."""
     record: dict[str, Any] | None = field(default=None)
     """The extracted article record (export shape); set by the extraction pipeline."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 BOT_NAME = "vnnews-archiver"
 SPIDER_MODULES = ["crawler.spiders"]
+SPIDER_LOADER_CLASS = "crawler.loader.ProfileSpiderLoader"  # a spider per site profile
 NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` checks -a arguments before starting
 

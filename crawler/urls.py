@@ -9,6 +9,7 @@ search and foreign-language sections are not articles.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 ARTICLE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*?-(?:post)?(?P<id>\d{5,})\.html?$")
@@ -116,11 +117,18 @@ def same_site(url: str, base: str) -> bool:
     return key is not None and key == _site_key(base)
 
 
-def resolve(href: str, page_url: str, base: str) -> str | None:
+def _on_hosts(url: str, hosts: Iterable[str]) -> bool:
+    key = _site_key(url)
+    return key is not None and key[0] in hosts
+
+
+def resolve(href: str, page_url: str, base: str, hosts: Iterable[str] = ()) -> str | None:
     """Absolute, canonical form of a link found on ``page_url``, moved onto ``base``'s origin.
 
-    Returns None for links that leave the site (other hosts, ``javascript:``,
-    ``mailto:``, ``tel:``, ``data:``) or cannot be parsed.
+    A link to ``base``'s host, or to one of ``hosts`` (a site's names, without ``www.``;
+    the live site's absolute links on a local copy of it), is the site's. Returns None
+    for links that leave the site (other hosts, ``javascript:``, ``mailto:``, ``tel:``,
+    ``data:``) or cannot be parsed.
     """
     href = href.strip()
     if not href or href.startswith("#"):
@@ -129,7 +137,7 @@ def resolve(href: str, page_url: str, base: str) -> str | None:
         absolute = urljoin(page_url, href)
     except ValueError:
         return None
-    if not same_site(absolute, base):
+    if not same_site(absolute, base) and not _on_hosts(absolute, hosts):
         return None
     origin = urlsplit(base)
     parts = urlsplit(absolute)

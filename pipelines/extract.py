@@ -53,13 +53,17 @@ TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+")
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
 
-def extract_page(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> dict[str, Any]:
-    """The article record of a page (``fetched_at`` None), or :class:`NotAnArticle`."""
+def extract_page(
+    body: bytes, url: str, headers: Mapping[Any, Any] | None = None, *, profile: str | None = None
+) -> dict[str, Any]:
+    """The article record of a page (``fetched_at`` None), or :class:`NotAnArticle`.
+    ``profile``: the site profile the page was crawled for (a local copy of a site has
+    another host); its layouts are tried first."""
     url = clean_url(url)
     check_url(url)
     tree = parse_html(body, headers)
     check_soft_404(tree)
-    layout = find_layout(tree, url)
+    layout = find_layout(tree, url, profile)
     site = layout.extract(tree, url) if layout is not None else Extracted()
     printed = parse_dateline(clean_text(site.dateline)) if site.dateline else None
     meta = extract_metadata(tree, url, skip=_known(site, printed))

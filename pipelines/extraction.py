@@ -52,7 +52,7 @@ class ExtractionPipeline:
             return item
         self.refuse_binary(item)
         try:
-            record = extract_page(item.body, item.final_url, item.headers)
+            record = extract_page(item.body, item.final_url, item.headers, profile=item.profile)
         except NotAnArticle as error:
             raise self.dropped(item, error) from error
         return self.accept(item, record)
@@ -100,7 +100,8 @@ class WorkerExtractionPipeline(ExtractionPipeline):
             return item
         self.refuse_binary(item)
         try:
-            record = await self.pool.extract(item.body, item.final_url, item.headers)
+            record = await self.pool.extract(item.body, item.final_url, item.headers,
+                                             item.profile)
         except NotAnArticle as error:
             raise self.dropped(item, error) from error
         return self.accept(item, record)

@@ -8,7 +8,7 @@ spawned with ``reactor.spawnProcess`` and their pipes are read by the reactor it
 The child is ``python -m pipelines.worker``; it reads requests on stdin and writes
 replies on stdout, each a frame: a 4-byte big-endian length, then a pickle.
 
-- request: ``(job, body, final_url, headers)``;
+- request: ``(job, body, final_url, headers, profile)``;
 - reply: ``(job, "record", record, logs)``, ``(job, "not-article", reason, message, logs)``
   or ``(job, "error", "ExcType: message", logs)``, where ``logs`` lists the
   ``(logger name, level, formatted message)`` of the log records at INFO or above that
@@ -84,14 +84,14 @@ class _Captured(logging.Handler):
             self.handleError(record)
 
 
-def answer(request: tuple[int, bytes, str, Mapping[str, str]], captured: _Captured
+def answer(request: tuple[int, bytes, str, Mapping[str, str], str | None], captured: _Captured
            ) -> tuple[Any, ...]:
     """The reply to one request; an unexpected exception is an "error" reply."""
-    job, body, url, headers = request
+    job, body, url, headers, profile = request
     captured.lines = []
     result: tuple[Any, ...]
     try:
-        result = ("record", extract_page(body, url, headers))
+        result = ("record", extract_page(body, url, headers, profile=profile))
     except NotAnArticle as error:
         result = ("not-article", error.reason, str(error))
     except Exception as error:
@@ -185,11 +185,12 @@ class _Worker(ProcessProtocol):
         self.buffer = bytearray()
         self.waiters: list[defer.Deferred[None]] = []
 
-    def submit(self, job: int, body: bytes, url: str, headers: Mapping[str, str]
+    def submit(self, job: int, page: tuple[bytes, str, Mapping[str, str], str | None]
                ) -> defer.Deferred[tuple[Any, ...]]:
         assert self.process is not None
         self.jobs[job] = done = defer.Deferred[tuple[Any, ...]]()
-        self.process.write(frame((job, body, url, dict(headers))))
+        body, url, headers, profile = page
+        self.process.write(frame((job, body, url, dict(headers), profile)))
         return done
 
     def outReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted's naming
@@ -246,20 +247,20 @@ class WorkerPool:
         logger.info("extract workers started (pids %s)",
                     " ".join(str(w.pid) for w in self.workers))
 
-    async def extract(self, body: bytes, url: str, headers: Mapping[str, str]
-                      ) -> dict[str, Any]:
+    async def extract(self, body: bytes, url: str, headers: Mapping[str, str],
+                      profile: str | None = None) -> dict[str, Any]:
         """:func:`extract_page` of the page, by the least busy living child if any."""
         living = [w for w in self.workers if w.alive]
         if living:
             worker = min(living, key=lambda w: len(w.jobs))
             try:
                 reply = await maybe_deferred_to_future(
-                    worker.submit(next(self.job_ids), body, url, headers))
+                    worker.submit(next(self.job_ids), (body, url, headers, profile)))
             except WorkerDied:
                 pass  # logged once by ended(); this page is extracted here
             else:
                 return outcome(reply)
-        return extract_page(body, url, headers)
+        return extract_page(body, url, headers, profile=profile)
 
     def ended(self, worker: _Worker, reason: Failure, pending: int) -> None:
         """A child exited: expected while closing, else an error said once."""

@@ -60,7 +60,7 @@ class Child:
         """The reply to one page, without its job number (checked)."""
         assert self.process.stdin is not None and self.process.stdout is not None
         self.jobs += 1
-        self.process.stdin.write(frame((self.jobs, body, url, headers)))
+        self.process.stdin.write(frame((self.jobs, body, url, headers, None)))
         self.process.stdin.flush()
         job, *reply = read_frame(self.process.stdout)
         assert job == self.jobs
