@@ -68,6 +68,12 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1 or self.settings is None:
             return  # `run` reports the usage error
         self._check_arguments(args[0], opts.spargs)
+        self._take_lock(args[0])
+
+    def _take_lock(self, name: str) -> None:
+        """Take the archive's lock for this process (none for a distributed crawl's
+        workers); exit at once when another crawl holds it."""
+        assert self.settings is not None
         if self._distributed():
             return
         lock_dir = self.settings.get("ARCHIVE_LOCK_DIR")
@@ -76,9 +82,9 @@ class Command(ScrapyCrawlCommand):
         try:
             self.previous_holder = lock.acquire()
         except LockHeld as exc:
-            self._fail(args[0], str(exc), EXIT_LOCKED)
+            self._fail(name, str(exc), EXIT_LOCKED)
         except OSError as exc:
-            self._fail(args[0], f"cannot take the archive lock {lock.where}: {exc}", EXIT_ABNORMAL)
+            self._fail(name, f"cannot take the archive lock {lock.where}: {exc}", EXIT_ABNORMAL)
         self.lock = lock
 
     def _distributed(self) -> bool:
@@ -87,10 +93,13 @@ class Command(ScrapyCrawlCommand):
 
     def _check_arguments(self, name: str, spargs: dict[str, str]) -> None:
         assert self.settings is not None
+        loader = get_spider_loader(self.settings)
         try:
-            spidercls = get_spider_loader(self.settings).load(name)
+            spidercls = loader.load(name)
         except KeyError:
-            return  # `run` reports the unknown spider as usual
+            known = ", ".join(sorted(loader.list()))
+            self._fail(name, f"no spider or site profile named {name!r} (known: {known})",
+                       EXIT_USAGE)
         check = getattr(spidercls, "check_arguments", None)
         if check is None:
             return
