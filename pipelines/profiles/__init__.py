@@ -13,7 +13,10 @@ from urllib.parse import urlsplit
 from pipelines.profiles.base import Profile
 
 SITES: dict[str, str] = {
+    "baochinhphu": "pipelines.profiles.baochinhphu",
     "baonghean": "pipelines.profiles.baonghean",
+    "cafef": "pipelines.profiles.cafef",
+    "tuoitre": "pipelines.profiles.tuoitre",
 }
 """Spider name -> module holding its ``PROFILE``."""
 
