@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+
 def _find_real_pages() -> Path:
     """``shared/reference/real-pages`` beside the checkout, or beside one of its parents (a
     worktree in ``wt/<name>`` of the main checkout's directory)."""
