@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -103,7 +104,7 @@ RULES = Rules(
 """The platform's article layout; papers change a field or two with :func:`rules`."""
 
 
-def rules(name: str, **changes: str) -> Rules:
+def rules(name: str, **changes: Any) -> Rules:
     """The platform rules under another name, with some selectors changed."""
     return replace(RULES, name=name, **changes)
 
