@@ -49,9 +49,14 @@ paper prefix and a sequence number); 10 is a safe floor that still keeps author 
 
 VCCORP_URLS = UrlRules(article=ARTICLE_PATH, never=VCCORP_NEVER)
 
-SECTION_PATH = re.compile(r"^/[a-z0-9-]+(?:/[a-z0-9-]+)?\.(?:htm|chn)$")
-"""``/kinh-doanh.htm``, ``/chinh-sach-va-cuoc-song/chinh-sach-moi.htm``, ``/doc-nhanh.chn``:
-``.html`` (tag pages) is not a section."""
+NOT_SECTIONS = ("video", "videos", "podcast", "media", "multimedia", "infographic", "photo",
+                "emagazine", "tim-kiem", "search", "tac-gia", "rss", "timeline", "timelinelist")
+SECTION_PATH = re.compile(
+    r"^/(?!(?:" + "|".join(NOT_SECTIONS) + r")(?:[./]|$))[a-z0-9-]+(?:/[a-z0-9-]+)?\.(?:htm|chn)$"
+)
+"""``/kinh-doanh.htm``, ``/chinh-sach-va-cuoc-song/chinh-sach-moi.htm``, ``/doc-nhanh.chn``;
+not ``/video.htm``, ``/tim-kiem.htm``, ``/rss.htm`` (media, search, the feed list) nor
+``.html`` (tag pages)."""
 
 STORY_LINKS = (
     "a.box-category-link-title, a.box-category-link-with-avatar, a.box-link-title, "
