@@ -91,6 +91,14 @@ LEAVE_OUT = (
 """Boxes inside VCCorp bodies that are not article text: related-story boxes, polls, videos,
 the CafeF "TIN MỚI" box, ad slots."""
 
+SIGNATURE = (
+    "div.detail-content > p[style*='text-align: right']:last-of-type, "
+    "div.detail-content > p[style*='text-align:right']:last-of-type, "
+    "div.detail-content > p[align='right']:last-of-type"
+)
+"""The author signed under the text (a right-aligned last paragraph, as on Báo Chính phủ):
+the byline when the page prints no author element, never body text."""
+
 RULES = Rules(
     name="vccorp",
     root="div.detail-content.afcbc-body",
@@ -98,8 +106,8 @@ RULES = Rules(
     body="div.detail-content.afcbc-body",
     sapo="h2.detail-sapo, [data-role='sapo']",
     dateline="[data-role='publishdate']",
-    byline=("[data-role='author'], .detail-author .author-info .name, "
-            ".content_source p.author, p.author, .author-info .name"),
+    byline=("[data-role='author'], .detail-author .author-info .name, .detail-author-top .name, "
+            ".content_source p.author, p.author, .author-info .name, " + SIGNATURE),
     images="figure, div.VCSortableInPreviewMode[type='Photo']",
     caption="figcaption, .PhotoCMS_Caption",
     leave_out=LEAVE_OUT,
