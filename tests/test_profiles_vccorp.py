@@ -165,3 +165,15 @@ def test_not_article_urls(name: str, url: str) -> None:
 ])
 def test_section_paths(name: str, path: str, section: bool) -> None:
     assert bool(profile(name).discovery.section_path.match(path)) is section
+
+
+def test_listing_layout_leaves_article_urls_to_other_layers() -> None:
+    """A story in a template without ``afcbc-body`` (longform, photo) is not a listing."""
+    from pipelines.pagekind import parse_html
+
+    boxes = "".join(f'<div class="box-category-item"><h3><a class="box-category-link-title" '
+                    f'href="/tin-{k}-2025120510{k:02d}00123.htm">Tin {k}</a></h3></div>'
+                    for k in range(8))
+    tree = parse_html(f"<html><body><h1>Longform</h1>{boxes}</body></html>".encode())
+    assert LISTING.matches(tree, "https://tuoitre.vn/kinh-doanh.htm")
+    assert not LISTING.matches(tree, "https://tuoitre.vn/longform-20251205100000123.htm")

@@ -127,9 +127,9 @@ LAYOUT = SelectorLayout(RULES)
 
 
 class ListingLayout:
-    """VCCorp home and section pages: story boxes and no article body. They carry
-    ``og:type=article`` and ``.chn`` links the generic listing test does not know, so the
-    platform says what they are: :meth:`extract` raises :class:`NotAnArticle`."""
+    """VCCorp home and section pages: story boxes, no article body, no article id in the
+    URL. They carry ``og:type=article`` and ``.chn`` links the generic listing test does not
+    know, so the platform says what they are: :meth:`extract` raises :class:`NotAnArticle`."""
 
     name = "vccorp-listing"
     min_stories = 5
@@ -137,7 +137,11 @@ class ListingLayout:
     _body = CSSSelector("div.detail-content.afcbc-body")
 
     def matches(self, tree: HtmlElement, url: str) -> bool:
-        return not self._body(tree) and len(self._stories(tree)) >= self.min_stories
+        """Story boxes, no article body, and a URL that is not an article's (a longform or
+        photo story in another template is left to the generic layers)."""
+        if VCCORP_URLS.is_article(url) or self._body(tree):
+            return False
+        return len(self._stories(tree)) >= self.min_stories
 
     def extract(self, tree: HtmlElement, url: str) -> Extracted:
         stories = len(self._stories(tree))
