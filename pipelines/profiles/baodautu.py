@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 
 from pipelines.profiles.base import Discovery, Profile, UrlRules
+from pipelines.profiles.listings import ListingLayout
 from pipelines.sites.selectors import Rules, SelectorLayout
+
+STORY_LINKS = (
+    ".news_focus a, .list_news_home a, .news_top_box a, .list_thumb_square a, a.fs22, a.fs32"
+)
 
 RULES = Rules(
     name="baodautu",
@@ -27,21 +32,24 @@ RULES = Rules(
     category="div.col630 > div.fs16 a",
 )
 
+URLS = UrlRules(
+    article=re.compile(r"/[a-z0-9][a-z0-9-]*?-d(?P<id>\d{5,})\.html$"),
+    never=frozenset({"tag", "tags", "video", "tim-kiem", "search", "rss", "emagazine",
+                     "multimedia", "infographic", "tac-gia"}),
+)
+
 PROFILE = Profile(
     name="baodautu",
     hosts=("baodautu.vn",),
     platform="baodautu",
     title="Báo Đầu tư",
-    layouts=(SelectorLayout(RULES),),
-    urls=UrlRules(
-        article=re.compile(r"/[a-z0-9][a-z0-9-]*?-d(?P<id>\d{5,})\.html$"),
-        never=frozenset({"tag", "tags", "video", "tim-kiem", "search", "rss", "emagazine",
-                         "multimedia", "infographic", "tac-gia"}),
-    ),
+    layouts=(SelectorLayout(RULES),
+             ListingLayout("baodautu-listing", STORY_LINKS, RULES.body, URLS)),
+    urls=URLS,
     discovery=Discovery(
         feeds=("/rss/home.rss",),
         section_path=re.compile(r"^/[a-z0-9-]+-d\d{1,4}/(?:p\d+)?$"),
-        listing_links=".news_focus a, .list_news_home a, .news_top_box a, .list_thumb_square a",
+        listing_links=STORY_LINKS,
         next_links="nav.pagation a, .pagation a, a[rel~='next']",
     ),
     checked="public crawler selectors (meth04/tracking_news-mcp app/sources/baodautu.py) and "

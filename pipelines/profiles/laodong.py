@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 
 from pipelines.profiles.base import Discovery, Profile, UrlRules
+from pipelines.profiles.listings import ListingLayout
 from pipelines.sites.selectors import Rules, SelectorLayout
+
+STORY_LINKS = "article h2 a, article h3 a, .list-main-content h2 a, .list-main-content h3 a"
 
 RULES = Rules(
     name="laodong",
@@ -25,21 +28,24 @@ RULES = Rules(
     category=".breadcrumbs a, .breadcrumb a",
 )
 
+URLS = UrlRules(
+    article=re.compile(r"/[a-z0-9][a-z0-9-]*?-(?P<id>\d{5,})\.ldo$"),
+    never=frozenset({"tags", "tag", "su-kien", "video", "photo", "emagazine", "podcast",
+                     "infographic", "tim-kiem", "search", "rss", "tac-gia", "english"}),
+)
+
 PROFILE = Profile(
     name="laodong",
     hosts=("laodong.vn",),
     platform="laodong",
     title="Lao Động",
-    layouts=(SelectorLayout(RULES),),
-    urls=UrlRules(
-        article=re.compile(r"/[a-z0-9][a-z0-9-]*?-(?P<id>\d{5,})\.ldo$"),
-        never=frozenset({"tags", "tag", "su-kien", "video", "photo", "emagazine", "podcast",
-                         "infographic", "tim-kiem", "search", "rss", "tac-gia", "english"}),
-    ),
+    layouts=(SelectorLayout(RULES),
+             ListingLayout("laodong-listing", STORY_LINKS, RULES.body, URLS)),
+    urls=URLS,
     discovery=Discovery(
         feeds=("/rss/home.rss",),
         section_path=re.compile(r"^/[a-z0-9-]+(?:/[a-z0-9-]+)?/?$"),
-        listing_links="article h2 a, article h3 a, .list-main-content h2 a",
+        listing_links=STORY_LINKS,
         next_links="a[rel~='next'], .pagination a",
     ),
     checked="public crawler selectors (h1.title, div.chappeau, div.art-body: "

@@ -26,12 +26,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from lxml.cssselect import CSSSelector
-from lxml.html import HtmlElement
-
-from pipelines.pagekind import NotAnArticle
 from pipelines.profiles.base import Discovery, UrlRules
-from pipelines.sites.base import Extracted
+from pipelines.profiles.listings import ListingLayout
 from pipelines.sites.selectors import Rules, SelectorLayout
 
 VCCORP_NEVER = frozenset(
@@ -126,28 +122,7 @@ LAYOUT = SelectorLayout(RULES)
 """Any VCCorp paper's article page, found by structure (``afcbc-body``)."""
 
 
-class ListingLayout:
-    """VCCorp home and section pages: story boxes, no article body, no article id in the
-    URL. They carry ``og:type=article`` and ``.chn`` links the generic listing test does not
-    know, so the platform says what they are: :meth:`extract` raises :class:`NotAnArticle`."""
-
-    name = "vccorp-listing"
-    min_stories = 5
-    _stories = CSSSelector(STORY_LINKS)
-    _body = CSSSelector("div.detail-content.afcbc-body")
-
-    def matches(self, tree: HtmlElement, url: str) -> bool:
-        """Story boxes, no article body, and a URL that is not an article's (a longform or
-        photo story in another template is left to the generic layers)."""
-        if VCCORP_URLS.is_article(url) or self._body(tree):
-            return False
-        return len(self._stories(tree)) >= self.min_stories
-
-    def extract(self, tree: HtmlElement, url: str) -> Extracted:
-        stories = len(self._stories(tree))
-        raise NotAnArticle("listing", f"VCCorp listing: {stories} story links, no article body")
-
-
-LISTING = ListingLayout()
+LISTING = ListingLayout("vccorp-listing", STORY_LINKS, RULES.body, VCCORP_URLS)
+"""VCCorp home and section pages (they declare ``og:type=article``)."""
 LAYOUTS = (LAYOUT, LISTING)
 """A paper's layouts when it needs no rules of its own."""
