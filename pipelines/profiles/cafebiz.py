@@ -23,6 +23,6 @@ PROFILE = Profile(
     layouts=(LAYOUT, *vccorp.LAYOUTS),
     urls=vccorp.VCCORP_URLS,
     discovery=vccorp.discovery("/rss/home.rss"),
-    checked="public knowledge of the CafeF family's markup (cafef real page + gold); "
-            "fixture page and fixture site crawled end to end",
+    checked="public knowledge of the CafeF family's markup (checked on the cafef real page "
+            "+ gold); fixture page",
 )
