@@ -15,7 +15,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-REAL_PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "real-pages"
+
+def _find_real_pages() -> Path:
+    """``shared/reference/real-pages`` beside the checkout, or beside one of its parents (a
+    worktree in ``wt/<name>`` of the main checkout's directory)."""
+    checkout = Path(__file__).resolve().parents[1]
+    for parent in checkout.parents:
+        found = parent / "shared" / "reference" / "real-pages"
+        if found.is_dir():
+            return found
+    return checkout.parent / "shared" / "reference" / "real-pages"
+
+
+REAL_PAGES = _find_real_pages()
 COMPARED = ("headline", "sapo", "byline", "authors", "tags", "category")
 """Fields compared exactly (``published_at`` to the minute, captions by text, body by F1)."""
 BODY_F1 = 0.98

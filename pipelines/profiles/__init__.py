@@ -13,7 +13,15 @@ from urllib.parse import urlsplit
 from pipelines.profiles.base import Profile
 
 SITES: dict[str, str] = {
+    "baochinhphu": "pipelines.profiles.baochinhphu",
+    "baodautu": "pipelines.profiles.baodautu",
     "baonghean": "pipelines.profiles.baonghean",
+    "cafebiz": "pipelines.profiles.cafebiz",
+    "cafef": "pipelines.profiles.cafef",
+    "laodong": "pipelines.profiles.laodong",
+    "nld": "pipelines.profiles.nld",
+    "thanhnien": "pipelines.profiles.thanhnien",
+    "tuoitre": "pipelines.profiles.tuoitre",
 }
 """Spider name -> module holding its ``PROFILE``."""
 
