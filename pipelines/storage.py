@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from crawler.items import FetchedPage
 from storage.archive import ArticleVersion, Outcome, prepare_article
 from storage.batch import store_articles
+from storage.captures import PAST_REASON
 from storage.db import SQLITE_SYNCHRONOUS, Database, resolve_db_url, sqlite_synchronous
 from storage.provenance import Provenance
 from storage.runs import RunFigures, finish_run, record_progress, start_run
@@ -158,7 +159,8 @@ class StoragePipeline:
             raise TypeError(f"StoragePipeline needs a FetchedPage with a record, got {item!r:.200}")
         item.ingested_at = item.ingested_at or datetime.now(UTC)
         try:
-            version = prepare_article(item.record, item)
+            reason = "recrawl" if item.capture_source == "live" else PAST_REASON
+            version = prepare_article(item.record, item, reason=reason)
         except ValueError:
             self.crawler.stats.inc_value("archive/errors/bad-record")
             raise

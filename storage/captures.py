@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from storage.archive import ArticleVersion
 
 PAST_REASON = "capture"
-"""Reason of a revision made from a capture older than the article's current version."""
+"""Reason of a revision made from a web-archive capture: an older capture kept beside the
+current version, or the version a newer capture with other content superseded."""
 _CHUNK = 500
 
 
