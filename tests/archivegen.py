@@ -118,19 +118,23 @@ def _capture_row(root: Path, url: str, when: datetime, body: bytes, mime: str
 
 
 def truth() -> dict[str, dict[str, Any]]:
-    """Per article URL: its latest capture's headline and layout (Wayback backfill)."""
+    """Per article URL: its headline and layout as Common Crawl (and WARC files) hold it,
+    and its latest Wayback capture's (``wayback_*``): a later layout for the revised."""
     found: dict[str, dict[str, Any]] = {}
     for n in range(ARTICLES):
         era = ERAS[n % 3]
         page = template(era, n)
         found[page.url] = {"headline": page.headline, "extractor": era, "n": n,
-                           "captured_at": LAYOUTS[era][2] + timedelta(hours=n)}
+                           "wayback_headline": page.headline, "wayback_extractor": era,
+                           "wayback_captured_at": LAYOUTS[era][2] + timedelta(hours=n)}
     for n in REVISED:
         url = article_url("layout2017", n)
-        found[url] |= {"extractor": "layout2018",
-                       "captured_at": LAYOUTS["layout2018"][2] + timedelta(days=30, hours=n)}
+        found[url] |= {"wayback_extractor": "layout2018",
+                       "wayback_headline": template("layout2018", n, url).headline,
+                       "wayback_captured_at": LAYOUTS["layout2018"][2]
+                       + timedelta(days=30, hours=n)}
     url = article_url(ERAS[SAME_CONTENT % 3], SAME_CONTENT)
-    found[url]["captured_at"] += timedelta(days=7)
+    found[url]["wayback_captured_at"] += timedelta(days=7)
     return found
 
 
@@ -205,7 +209,7 @@ def generate(root: Path) -> dict[str, Any]:
     (root / "wayback.json").write_text(json.dumps(captures, indent=1), encoding="utf-8")
     rows = write_cc(root)
     (root / "cc-index.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    facts = {url: fact | {"captured_at": fact["captured_at"].isoformat()}
+    facts = {url: fact | {"wayback_captured_at": fact["wayback_captured_at"].isoformat()}
              for url, fact in truth().items()}
     (root / "truth.json").write_text(json.dumps(facts, ensure_ascii=False, indent=1),
                                      encoding="utf-8")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -190,6 +191,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.server_close()
     return 0
+
+
+def start_archive_server(root: Path, log: Path) -> tuple[subprocess.Popen[str], str]:
+    """Run the stand-ins on ``root`` in a subprocess; returns it and its base URL."""
+    command = [sys.executable, "-m", "tests.archiveserver", str(root), "--log", str(log)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).resolve().parent.parent)
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    if not url.startswith("http://"):
+        process.kill()
+        raise RuntimeError(f"archive server did not start (printed {url!r})")
+    return process, url
 
 
 if __name__ == "__main__":
