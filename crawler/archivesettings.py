@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scrapy.settings import SETTINGS_PRIORITIES
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings, Settings
 
@@ -73,4 +75,5 @@ class ArchivePoliteness:
                 raise ValueError(f"{delay_name} must be >= 0 and {concurrency_name} >= 1")
             slots.setdefault(slot, {"delay": wanted_delay, "concurrency": wanted_concurrency,
                                     "jitter": 0.0})
-        settings.set("DOWNLOAD_SLOTS", slots, priority="addon")
+        priority = max(settings.getpriority("DOWNLOAD_SLOTS") or 0, SETTINGS_PRIORITIES["addon"])
+        settings.set("DOWNLOAD_SLOTS", slots, priority=priority)  # merged with those given

@@ -253,3 +253,19 @@ def test_ingest_refuses_a_missing_file(tmp_path: Path) -> None:
     done = ingest(tmp_path / "x.db", tmp_path / "missing.warc.gz")
     assert done.returncode == 2
     assert "no such file" in done.stderr
+
+
+def test_wayback_backfill_stopped_and_resumed_with_jobdir(archives: Archives, tmp_path: Path
+                                                          ) -> None:
+    db, job = tmp_path / "archive.db", tmp_path / "job"
+    stopped = backfill(archives, db, "-a", "archive=wayback", "-s", f"JOBDIR={job}",
+                       "-s", "CLOSESPIDER_ITEMCOUNT=20")
+    assert stopped.process.returncode == 0, stopped.process.stderr[-3000:]
+    assert last_run(db)["finish_reason"] == "closespider_itemcount"
+    assert count(db, "SELECT count(*) FROM articles") < ARTICLES
+    resumed = backfill(archives, db, "-a", "archive=wayback", "-s", f"JOBDIR={job}")
+    assert resumed.process.returncode == 0, resumed.process.stderr[-3000:]
+    fetched = [p for run in (stopped, resumed) for p in run.requests if p.startswith("/web/")]
+    assert len(fetched) == len(set(fetched))  # nothing fetched twice
+    assert count(db, "SELECT count(*) FROM articles") == ARTICLES
+    assert count(db, "SELECT count(*) FROM article_revisions") == len(REVISED)
