@@ -173,7 +173,10 @@ def _chunks(pages: Iterator[FetchedPage], size: int) -> Iterator[list[FetchedPag
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, description=__doc__.split("\n\n")[1] if __doc__ else None,
+        prog=PROG,
+        description="Store the article pages of WARC files in the archive, through the "
+        "crawl's own pipelines (extraction, validation, storage); records already ingested "
+        "are skipped.",
         epilog="Example: python -m pipelines.ingest --db sqlite:///archive.db crawl.warc.gz",
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE.warc[.gz]")

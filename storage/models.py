@@ -223,7 +223,8 @@ class ArticleRevision(Base):
     fetched_at: Mapped[datetime]
     superseded_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(String(32))
-    """Why it was superseded: "recrawl" (content changed on the site) or "reparse"."""
+    """Why it was superseded: "recrawl" (content changed on the site), "reparse", or
+    "capture" (a web-archive capture with other content, older or newer)."""
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"))
 
 
