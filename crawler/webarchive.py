@@ -150,10 +150,12 @@ class WebArchiveBackfill:
             url = cdx.cc_query(self.endpoints.cc_index, crawl, target, exact=exact)
             yield Request(url, callback=self.parse_cc_pages, errback=self.fetch_failed,
                           meta=_meta("archive-cc-index", target=target, exact=exact,
-                                     crawl=crawl))
+                                     crawl=crawl, handle_httpstatus_list=[404]))
 
     def parse_cc_pages(self, response: Response) -> Iterator[Request]:
         """The index's page count for a target: a request per page."""
+        if _no_captures(response):
+            return
         try:
             pages = cdx.parse_cc_pages(response.text)
         except (ValueError, AttributeError) as exc:
@@ -164,10 +166,12 @@ class WebArchiveBackfill:
             url = cdx.cc_query(self.endpoints.cc_index, meta["crawl"], meta["target"],
                                exact=meta["exact"], page=page)
             yield Request(url, callback=self.parse_cc_index, errback=self.fetch_failed,
-                          meta=_meta("archive-cc-index"))
+                          meta=_meta("archive-cc-index", handle_httpstatus_list=[404]))
 
     def parse_cc_index(self, response: Response) -> Iterator[Request]:
         """One page of the index: a byte-range request per wanted record."""
+        if _no_captures(response):
+            return
         rows = list(cdx.parse_cc(response.text.splitlines()))
         captures = [row for row in rows if row is not None]
         self._archive_skipped("bad-index-line", len(rows) - len(captures))
@@ -274,6 +278,14 @@ class WebArchiveBackfill:
             logger.info("dropped %s: %s: %s", url, kind, detail)
         else:
             report(self.crawler.stats, url, kind, detail)
+
+
+def _no_captures(response: Response) -> bool:
+    """The Common Crawl index answers 404 ("No Captures found") for a site it lacks."""
+    if response.status != 404:
+        return False
+    logger.info("No captures in %s", response.url)
+    return True
 
 
 def _described(capture: cdx.CdxCapture, url: str, capture_url: str, offset: int | None = None,

@@ -266,3 +266,15 @@ def test_stand_in_answers_the_text_form_and_429(tmp_path: Path) -> None:
     finally:
         stop_server(process)
     assert CC_TIME.year == 2025
+
+
+def test_common_crawl_without_captures_is_no_error() -> None:
+    spider = make_spider("commoncrawl", ARCHIVE_CC_INDEX_URL="http://a/cc")
+    spider.options = CrawlOptions.parse({"archive": "commoncrawl", "crawl": "CC-MAIN-2025-02"},
+                                        HOST)
+    [pages] = list(spider.archive_requests())
+    assert 404 in pages.meta["handle_httpstatus_list"]
+    missing = TextResponse(pages.url, status=404, body=b'{"error": "No Captures found"}',
+                           encoding="utf-8", request=pages)
+    assert list(spider.parse_cc_pages(missing)) == []
+    assert not any(key.startswith("archive/errors/") for key in spider.crawler.stats.get_stats())
