@@ -278,3 +278,15 @@ def test_common_crawl_without_captures_is_no_error() -> None:
                            encoding="utf-8", request=pages)
     assert list(spider.parse_cc_pages(missing)) == []
     assert not any(key.startswith("archive/errors/") for key in spider.crawler.stats.get_stats())
+
+
+def test_a_backfill_is_not_a_crawl_of_the_live_site() -> None:
+    from crawler.incremental import is_full_run
+    from storage.runs import RunSummary
+
+    def run(**args: str) -> RunSummary:
+        return RunSummary(id=1, spider="baonghean", args={"base_url": HOST, **args},
+                          started_at=CC_TIME, finished_at=CC_TIME, figures=None)
+
+    assert is_full_run(run(), HOST)
+    assert not is_full_run(run(archive="wayback"), HOST)
