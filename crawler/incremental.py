@@ -49,8 +49,9 @@ SKIPPED_KNOWN = "archive/skipped/known"
 REFETCH = "archive/refetch/{reason}"
 COMPLETE = "finished"
 """The finish reason of a crawl that did all it was asked."""
-PARTIAL_ARGUMENTS = ("url", "limit", "since", "until")
-"""A crawl run with one of these did not look at the whole site."""
+PARTIAL_ARGUMENTS = ("url", "limit", "since", "until", "archive")
+"""A crawl run with one of these did not look at the whole site (``archive``: a backfill
+from a web archive, which never reads the live site)."""
 
 PAGE_NUMBER = re.compile(r"(?:[?&](?:page|p|trang)=|/(?:page|trang)[/-]?)(\d+)(?:\D|$)", re.I)
 """The page number in a listing URL: ``?page=3``, ``&p=3``, ``/page/3``, ``/trang-3``."""

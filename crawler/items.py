@@ -29,12 +29,22 @@ class FetchedPage:
     body: bytes = field(repr=False)
     """Raw response body bytes, undecoded."""
     fetched_at: datetime
-    """When the response arrived; timezone-aware (UTC)."""
+    """When the response arrived; timezone-aware (UTC). For a capture from a web archive:
+    the capture time."""
     discovered_via: str = "unknown"
     """Which discovery source led here: sitemap, rss, listing, home, url."""
     lastmod: datetime | None = None
     """Sitemap ``<lastmod>`` or feed date for this URL, if the source gave one."""
     profile: str | None = None
     """Name of the site profile the crawl followed (its layouts are tried first)."""
+    capture_source: str = "live"
+    """Where the bytes came from: "live", "wayback", "commoncrawl", "warc"
+    (:mod:`storage.provenance`)."""
+    capture_url: str | None = None
+    """The capture's own URL (Wayback ``id_`` URL, WARC file and record offset)."""
+    capture_digest: str | None = None
+    """The archive's digest of the capture's payload, when it gives one."""
+    ingested_at: datetime | None = None
+    """When the archive stored the page; set by the storage pipeline."""
     record: dict[str, Any] | None = field(default=None)
     """The extracted article record (export shape); set by the extraction pipeline."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -12,7 +13,11 @@ from crawler.urls import DEFAULT_PORTS, canonicalize, resolve
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 """Dates given on the command line are days in Vietnamese local time."""
 
-ARGUMENTS = ("base_url", "since", "until", "url", "limit", "backfill")
+ARGUMENTS = ("base_url", "since", "until", "url", "limit", "backfill", "archive", "crawl")
+ARCHIVES = ("wayback", "commoncrawl")
+"""Values of ``-a archive=``: backfill from a web archive instead of the live site."""
+CC_CRAWL = re.compile(r"CC-MAIN-\d{4}-\d{2}")
+"""A Common Crawl crawl id (``CC-MAIN-2024-33``)."""
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
@@ -33,6 +38,10 @@ class CrawlOptions:
     """Stop after this many article pages."""
     backfill: bool = False
     """Go deep: follow listing pages and sitemaps even where everything is already archived."""
+    archive: str | None = None
+    """Read the site's past from this web archive (:data:`ARCHIVES`) instead of the site."""
+    crawl: str | None = None
+    """The Common Crawl crawl to read (``CC-MAIN-YYYY-WW``); None: the newest."""
 
     @classmethod
     def parse(cls, args: dict[str, str | None], default_base_url: str) -> CrawlOptions:
@@ -53,9 +62,11 @@ class CrawlOptions:
         until = _day("until", args.get("until"))
         if since and until and since > until:
             raise ValueError(f"since ({since}) is after until ({until})")
+        archive, crawl = _archive(args.get("archive"), args.get("crawl"))
         return cls(base_url=base_url, since=since, until=until, url=url,
                    limit=_limit(args.get("limit")),
-                   backfill=_flag("backfill", args.get("backfill")))
+                   backfill=_flag("backfill", args.get("backfill")),
+                   archive=archive, crawl=crawl)
 
     def in_range(self, when: datetime | None) -> bool:
         """False only when ``when`` is known and its Vietnamese day is outside since..until."""
@@ -119,3 +130,16 @@ def _flag(name: str, value: str | None) -> bool:
     if lowered in _TRUE or lowered in _FALSE:
         return lowered in _TRUE
     raise ValueError(f"{name}: expected 1 or 0, got {value!r}")
+
+
+def _archive(archive: str | None, crawl: str | None) -> tuple[str | None, str | None]:
+    """The checked ``archive`` and ``crawl`` arguments."""
+    archive = (archive or "").strip().lower() or None
+    crawl = (crawl or "").strip() or None
+    if archive is not None and archive not in ARCHIVES:
+        raise ValueError(f"archive: expected one of {', '.join(ARCHIVES)}, got {archive!r}")
+    if crawl is not None and archive != "commoncrawl":
+        raise ValueError("crawl: names a Common Crawl crawl; give it with -a archive=commoncrawl")
+    if crawl is not None and not CC_CRAWL.fullmatch(crawl):
+        raise ValueError(f"crawl: expected a crawl id like CC-MAIN-2024-33, got {crawl!r}")
+    return archive, crawl

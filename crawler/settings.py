@@ -52,7 +52,7 @@ ITEM_PIPELINES = {
 }
 
 # ARCHIVE_SCHEDULER=redis shares the crawl between processes (crawler/addons.py).
-ADDONS = {"crawler.addons.CrawlMode": 0}
+ADDONS = {"crawler.addons.CrawlMode": 0, "crawler.archivesettings.ArchivePoliteness": 0}
 
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -76,3 +76,19 @@ REDIS_URL = None  # redis://host:6379/0 (scrapy-redis's setting; None: localhost
 ARCHIVE_REDIS_KEY = "%(spider)s"  # prefix of the crawl's Redis keys; workers of a crawl share it
 ARCHIVE_SHARED_DELAY = None  # seconds between requests to a site, all workers; None: DOWNLOAD_DELAY
 ARCHIVE_WORKER_TTL = 60.0  # seconds after which a silent (dead) worker no longer counts
+
+# Web archives (-a archive=wayback|commoncrawl; crawler/archivesettings.py): endpoints,
+# and per-endpoint politeness (a download slot each; AutoThrottle leaves them alone).
+ARCHIVE_WAYBACK_CDX_URL = "https://web.archive.org/cdx/search/cdx"
+ARCHIVE_WAYBACK_REPLAY_URL = "https://web.archive.org/web"  # + /<timestamp>id_/<url>
+ARCHIVE_CC_INDEX_URL = "https://index.commoncrawl.org"  # + /<crawl>-index, /collinfo.json
+ARCHIVE_CC_DATA_URL = "https://data.commoncrawl.org"  # + /<WARC filename>, byte ranges
+ARCHIVE_CDX_PAGE_SIZE = 5000  # Wayback CDX rows per page (resumeKey paging)
+ARCHIVE_WAYBACK_CDX_DELAY = 2.5  # seconds between CDX queries (about 60/min allowed)
+ARCHIVE_WAYBACK_CDX_CONCURRENCY = 1
+ARCHIVE_WAYBACK_DELAY = 1.0  # seconds between id_ fetches
+ARCHIVE_WAYBACK_CONCURRENCY = 1
+ARCHIVE_CC_INDEX_DELAY = 1.0
+ARCHIVE_CC_INDEX_CONCURRENCY = 1
+ARCHIVE_CC_DATA_DELAY = 0.5
+ARCHIVE_CC_DATA_CONCURRENCY = 2

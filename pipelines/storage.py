@@ -5,9 +5,9 @@ pipeline has set, buffers it, and writes the buffer in one transaction when it
 holds ``ARCHIVE_BATCH_SIZE`` pages or its oldest page has waited
 ``ARCHIVE_BATCH_SECONDS`` (checked as pages arrive and every second by a timer),
 and the rest when the spider closes: a fast crawl writes large batches, a polite
-one commits what it fetched within seconds. It returns the record dict, so
-Scrapy's feed export (``-O out.jsonl``) writes the same shape as
-``python -m storage.export``.
+one commits what it fetched within seconds. It returns the record dict with the
+page's provenance fields, so Scrapy's feed export (``-O out.jsonl``) writes the same
+shape as ``python -m storage.export``.
 
 A storage error is never logged-and-ignored: the batch is rolled back (earlier
 batches stay committed), the error is logged in one line, the exception
@@ -27,6 +27,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from scrapy import Spider, signals
@@ -38,7 +39,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from crawler.items import FetchedPage
 from storage.archive import ArticleVersion, Outcome, prepare_article
 from storage.batch import store_articles
+from storage.captures import PAST_REASON
 from storage.db import SQLITE_SYNCHRONOUS, Database, resolve_db_url, sqlite_synchronous
+from storage.provenance import Provenance
 from storage.runs import RunFigures, finish_run, record_progress, start_run
 
 if TYPE_CHECKING:
@@ -154,8 +157,10 @@ class StoragePipeline:
             raise DropItem(f"not stored (archive stopped): {url}", log_level="DEBUG")
         if not isinstance(item, FetchedPage) or item.record is None:
             raise TypeError(f"StoragePipeline needs a FetchedPage with a record, got {item!r:.200}")
+        item.ingested_at = item.ingested_at or datetime.now(UTC)
         try:
-            version = prepare_article(item.record, item)
+            reason = "recrawl" if item.capture_source == "live" else PAST_REASON
+            version = prepare_article(item.record, item, reason=reason)
         except ValueError:
             self.crawler.stats.inc_value("archive/errors/bad-record")
             raise
@@ -164,7 +169,7 @@ class StoragePipeline:
         self.buffer.append(version)
         if len(self.buffer) >= self.batch_size or self._waited():
             self.flush(stop_crawl=True)
-        return item.record
+        return item.record | Provenance.of(item).fields()
 
     def _waited(self) -> bool:
         """Has the oldest buffered page waited ``batch_seconds``?"""

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from storage.captures import is_past_version, page_provenance, provenance_for, store_past_version
 from storage.filters import RecordFilter as RecordFilter
 from storage.filters import apply_filter
 from storage.models import Article, ArticleRevision
@@ -134,6 +135,9 @@ def store_found(
     if article.content_hash == version.content_hash:
         _refresh(article, version)
         return "unchanged", article
+    if is_past_version(article, version):  # an older web-archive capture
+        return ("updated" if store_past_version(session, article, version) else "unchanged",
+                article)
     supersede_article(session, article, version)
     return "updated", article
 
@@ -261,8 +265,9 @@ def iter_records(
 ) -> Iterator[dict[str, Any]]:
     """Stream the latest record of each article, oldest publication first, in chunks."""
     for chunk in _article_chunks(session, where or RecordFilter(), chunk_size):
+        found = page_provenance(session, [article.page_id for article in chunk])
         for article in chunk:
-            yield record_from_article(article)
+            yield record_from_article(article) | provenance_for(found, article.page_id)
 
 
 def iter_versions(
@@ -279,10 +284,15 @@ def iter_versions(
         revisions: dict[int, list[ArticleRevision]] = {}
         for revision in session.scalars(stmt):
             revisions.setdefault(revision.article_id, []).append(revision)
+        found = page_provenance(session, [
+            *(article.page_id for article in chunk),
+            *(r.page_id for versions in revisions.values() for r in versions)])
         for article in chunk:
             for revision in revisions.get(article.id, []):
-                yield record_from_snapshot(revision.record) | {"version": revision.version}
-            yield record_from_article(article) | {"version": article.version}
+                yield (record_from_snapshot(revision.record)
+                       | provenance_for(found, revision.page_id) | {"version": revision.version})
+            yield (record_from_article(article) | provenance_for(found, article.page_id)
+                   | {"version": article.version})
 
 
 def load_page(session: Session, canonical_url: str) -> StoredPage | None:

@@ -36,6 +36,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, case, inspect, or_, sele
 from sqlalchemy.orm import Session, selectinload
 
 from storage.archive import ArticleVersion, Outcome, new_article_values, store_found
+from storage.captures import record_captures
 from storage.models import Article, ArticleAuthor, ArticleCaption, ArticleTag, Base, Page
 from storage.records import RawPage, list_rows, page_values
 
@@ -174,6 +175,7 @@ def store_articles(session: Session, versions: Sequence[ArticleVersion]) -> list
     outcomes = store_rest(session, versions, bulk, stored, rest)
     refresh_unchanged(session, unchanged)
     insert_new(session, fresh)
+    record_captures(session, versions)
     return outcomes
 
 

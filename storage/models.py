@@ -12,6 +12,9 @@ Tables:
     version, ``article_revisions.page_id`` at the page of a superseded version.
 ``article_revisions``
     Superseded versions: a JSON snapshot of the record as it was.
+``captures``
+    Captures read from web archives (Wayback, Common Crawl, WARC files), one row per
+    capture URL, so a backfill or ingest run again skips them (:mod:`storage.provenance`).
 ``crawl_runs``
     One row per crawl: when, why it ended, and what it stored, dropped and hit.
 
@@ -98,6 +101,28 @@ class Page(Base):
     body_size: Mapped[int]
     """Length of the uncompressed body in bytes."""
     fetched_at: Mapped[datetime]
+    """When the bytes were fetched: the capture time for a page from a web archive."""
+    capture_source: Mapped[str] = mapped_column(String(16), server_default="live")
+    """Where the bytes came from: "live", "wayback", "commoncrawl" or "warc"."""
+    capture_url: Mapped[str | None] = mapped_column(Text)
+    """The capture's own URL (Wayback ``id_`` URL, WARC file and offset); None when live."""
+    ingested_at: Mapped[datetime | None]
+    """When this archive stored the page (None only in rows older than provenance)."""
+
+
+class Capture(Base):
+    """A capture read from a web archive and stored (whatever its outcome)."""
+
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    capture_url: Mapped[str] = mapped_column(Text, unique=True)
+    source: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(Text, index=True)
+    """The original (article) URL captured."""
+    digest: Mapped[str | None] = mapped_column(String(128))
+    captured_at: Mapped[datetime]
+    ingested_at: Mapped[datetime]
 
 
 class Article(Base):
@@ -198,7 +223,8 @@ class ArticleRevision(Base):
     fetched_at: Mapped[datetime]
     superseded_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(String(32))
-    """Why it was superseded: "recrawl" (content changed on the site) or "reparse"."""
+    """Why it was superseded: "recrawl" (content changed on the site), "reparse", or
+    "capture" (a web-archive capture with other content, older or newer)."""
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"))
 
 

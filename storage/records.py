@@ -21,6 +21,7 @@ import zstandard
 
 from pipelines.record import RECORD_FIELDS
 from storage.models import Article, ArticleAuthor, ArticleCaption, ArticleTag, Page
+from storage.provenance import Provenance
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 HASH_EXCLUDED = frozenset({"url", "fetched_at"})
@@ -184,7 +185,8 @@ def record_from_snapshot(snapshot: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def page_values(page: RawPage) -> dict[str, Any]:
-    """The ``pages`` columns of *page* (body compressed), by attribute name."""
+    """The ``pages`` columns of *page* (body compressed), by attribute name, with its
+    provenance (:class:`storage.provenance.Provenance`: live unless the page says else)."""
     return {
         "url": page.url,
         "final_url": page.final_url,
@@ -194,7 +196,7 @@ def page_values(page: RawPage) -> dict[str, Any]:
         "body_encoding": PAGE_ENCODING,
         "body_size": len(page.body),
         "fetched_at": page.fetched_at,
-    }
+    } | Provenance.of(page).columns()
 
 
 def page_row(page: RawPage) -> Page:
@@ -205,7 +207,8 @@ def page_row(page: RawPage) -> Page:
 def replace_page(row: Page, page: RawPage) -> None:
     """Overwrite *row* with *page* (a newer fetch of unchanged content)."""
     fresh = page_row(page)
-    for name in ("url", "final_url", "status", "headers", "body", "body_encoding", "body_size"):
+    for name in ("url", "final_url", "status", "headers", "body", "body_encoding", "body_size",
+                 "capture_source", "capture_url", "ingested_at"):
         setattr(row, name, getattr(fresh, name))
     row.fetched_at = page.fetched_at
 

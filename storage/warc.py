@@ -2,7 +2,9 @@
 
 Each stored page becomes a standard WARC ``response`` record (written with
 warcio): target URI the page's final URL, ``WARC-Date`` its fetch time, and
-an HTTP/1.1 response with the stored status, headers and body. Bodies are
+an HTTP/1.1 response with the stored status, headers and body (``WARC-Date`` with
+microseconds when the fetch time has them, as WARC/1.1 allows; the requested URL in
+``WARC-X-Requested-URI`` when it differs from the final one). Bodies are
 stored decoded (no transfer or content encoding), so ``Content-Encoding`` and
 ``Transfer-Encoding`` are left out and ``Content-Length`` is the body's
 length; everything else is as fetched. The file starts with a ``warcinfo``
@@ -34,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 SOFTWARE = "vietnamese-news-archive storage.warc (warcio)"
 DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+REQUESTED_URI = "WARC-X-Requested-URI"
+"""Extension field: the URL first requested, when a redirect led to the target URI
+(``python -m pipelines.ingest`` stores the page under it again)."""
 
 
 def http_headers(page: StoredPage) -> StatusAndHeaders:
@@ -50,13 +55,16 @@ def http_headers(page: StoredPage) -> StatusAndHeaders:
 def write_page(writer: WARCWriter, page: StoredPage) -> None:
     """Append *page* to *writer* as a ``response`` record."""
     fetched = page.fetched_at.astimezone(UTC).replace(tzinfo=None)
+    warc_headers = {"WARC-Date": datetime_to_iso_date(fetched, use_micros=True)}
+    if page.url != page.final_url:
+        warc_headers[REQUESTED_URI] = page.url
     record = writer.create_warc_record(
         page.final_url,
         "response",
         payload=BytesIO(page.body),
         length=len(page.body),
         http_headers=http_headers(page),
-        warc_headers_dict={"WARC-Date": datetime_to_iso_date(fetched)},
+        warc_headers_dict=warc_headers,
     )
     writer.write_record(record)
 

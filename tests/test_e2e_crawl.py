@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, text
 
 from crawler.urls import is_article_url
 from pipelines.record import RECORD_FIELDS
+from storage.provenance import PROVENANCE_FIELDS
 from tests.conftest import ServedSite
 from tests.sitegen import Site, generate
 from tests.sitepages import NOT_FOUND, TOPIC_PATH, VIDEO_PATH
@@ -211,7 +212,8 @@ def test_export_is_json_lines_in_record_shape(site_server: ServedSite, full_craw
     records = full_crawl.export()
     assert len(records) == len(site_server.site.articles)
     for record in records:
-        assert tuple(record) == RECORD_FIELDS
+        assert tuple(record) == RECORD_FIELDS + PROVENANCE_FIELDS
+        assert record["capture_source"] == "live" and record["capture_url"] is None
         assert record["fetched_at"].endswith(("+00:00", "Z"))
 
 
@@ -219,13 +221,13 @@ def test_feed_output_has_the_record_shape(full_crawl: Crawl) -> None:
     assert full_crawl.feed is not None
     lines = full_crawl.feed.read_text(encoding="utf-8").splitlines()
     fed = [json.loads(line) for line in lines]
-    assert all(tuple(record) == RECORD_FIELDS for record in fed)
+    assert all(tuple(record) == RECORD_FIELDS + PROVENANCE_FIELDS for record in fed)
     exported = by_canonical(full_crawl.export())
     assert {r["canonical_url"] for r in fed} == set(exported)
     for record in fed:
         same = exported[record["canonical_url"]]
-        assert {k: v for k, v in record.items() if k != "url"} == {
-            k: v for k, v in same.items() if k != "url"}
+        assert {k: v for k, v in record.items() if k not in ("url", "ingested_at")} == {
+            k: v for k, v in same.items() if k not in ("url", "ingested_at")}
 
 
 def test_second_crawl_adds_no_duplicate_and_loses_nothing(

@@ -16,6 +16,7 @@ import pytest
 from storage.archive import RecordFilter, iter_records, upsert_article
 from storage.db import Database
 from storage.export import main
+from storage.provenance import without_provenance
 from tests.test_storage import make_page, make_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,9 @@ def archive_with(tmp_path: Path, records: list[dict[str, Any]]) -> str:
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     raw = path.read_bytes()
     assert raw.endswith(b"\n")
-    return [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+    lines = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+    assert all(line["capture_source"] == "live" for line in lines)
+    return [without_provenance(line) for line in lines]
 
 
 # Publication times chosen around Vietnam midnight: local dates differ from UTC dates.
@@ -123,7 +126,7 @@ def test_export_to_stdout_as_a_command(tmp_path: Path) -> None:
         check=True,
     )
     lines = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
-    assert lines == [make_record(1), make_record(2)]
+    assert [without_provenance(line) for line in lines] == [make_record(1), make_record(2)]
 
 
 def peak_memory_streaming(url: str, where: RecordFilter) -> tuple[int, int]:

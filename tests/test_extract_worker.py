@@ -168,7 +168,8 @@ def test_crawl_with_a_worker_stores_the_same_records(site_server: ServedSite, tm
     assert not STARTED.search(here.process.stderr)
 
     def records(db: Path) -> dict[str, dict[str, Any]]:
-        return {r["canonical_url"]: {k: v for k, v in r.items() if k != "fetched_at"}
+        return {r["canonical_url"]: {k: v for k, v in r.items()
+                                     if k not in ("fetched_at", "ingested_at")}
                 for r in export_records(db)}
 
     stored = records(tmp_path / "worker.db")

@@ -16,7 +16,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.orm import sessionmaker
 
 from storage.archive import upsert_article
 from storage.db import Database
@@ -125,14 +124,34 @@ def test_old_revisions_upgrade_in_place_keeping_rows(tmp_path: Path) -> None:
 
 def test_search_index_covers_rows_stored_before_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'r2.db'}"
+    record = make_record(3, body="Lũ quét ở Kỳ Sơn.")
+    with Database.open(url) as db, db.session() as session, session.begin():
+        upsert_article(session, record, make_page(record))
+    engine = create_engine(url)
+    with engine.begin() as connection:  # back to before the index, rows kept
+        command.downgrade(alembic_config(connection), "0002")
+    engine.dispose()
+    assert revision_of(url) == "0002"
+    assert found(url, "ky son") == [record["canonical_url"]]
+
+
+def test_provenance_upgrade_marks_old_pages_live(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r3.db'}"
+    record = make_record(4)
+    with Database.open(url) as db, db.session() as session, session.begin():
+        upsert_article(session, record, make_page(record))
     engine = create_engine(url)
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "0002")
-    record = make_record(3, body="Lũ quét ở Kỳ Sơn.")
-    with sessionmaker(engine)() as session, session.begin():
-        upsert_article(session, record, make_page(record))
+        command.downgrade(alembic_config(connection), "0003")
     engine.dispose()
-    assert found(url, "ky son") == [record["canonical_url"]]
+    Database.open(url).close()
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        row = connection.execute(text(
+            "SELECT capture_source, capture_url, ingested_at = fetched_at FROM pages")).one()
+        assert "captures" in inspect(connection).get_table_names()
+    engine.dispose()
+    assert tuple(row) == ("live", None, 1)
 
 
 def test_downgrade_to_nothing_and_up_again(tmp_path: Path) -> None:

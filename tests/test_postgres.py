@@ -83,11 +83,16 @@ def run(module: str, *args: str) -> str:
 
 
 def export(url: str, *args: str) -> str:
-    """``python -m storage.export`` output (run in this process: it is the same code)."""
+    """``python -m storage.export`` output (run in this process: it is the same code),
+    without ``ingested_at`` (the clock of each archive's own writes)."""
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "out.jsonl"
         assert export_main(["--db", url, "-o", str(out), *args]) == 0
-        return out.read_text(encoding="utf-8")
+        text = out.read_text(encoding="utf-8")
+    return "".join(INGESTED_AT.sub("", line) for line in text.splitlines(keepends=True))
+
+
+INGESTED_AT = re.compile(r', "ingested_at": "[^"]*"')
 
 
 def stats(url: str) -> Any:

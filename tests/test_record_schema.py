@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from pipelines.extract import NotAnArticle
 from pipelines.record import RECORD_FIELDS
 from storage.export import SCHEMA_PATH, main
+from storage.provenance import PROVENANCE_FIELDS
 from tests.pages import load_cases, run_case
 from tests.test_search import build_fixture_archive, fixture_articles
 from tests.test_storage import make_record
@@ -27,7 +28,7 @@ def validator() -> Draft202012Validator:
 def test_schema_lists_the_record_fields_in_order(validator: Draft202012Validator) -> None:
     schema = validator.schema
     assert tuple(schema["required"]) == RECORD_FIELDS
-    assert tuple(schema["properties"]) == (*RECORD_FIELDS, "version")
+    assert tuple(schema["properties"]) == (*RECORD_FIELDS, *PROVENANCE_FIELDS, "version")
     assert schema["additionalProperties"] is False
     assert all(schema["properties"][name].get("description") for name in schema["properties"])
 

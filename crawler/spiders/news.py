@@ -36,6 +36,7 @@ from crawler.items import FetchedPage
 from crawler.middlewares import report, report_failure
 from crawler.options import ARGUMENTS, VN_TZ, CrawlOptions
 from crawler.urls import canonicalize, resolve
+from crawler.webarchive import WebArchiveBackfill
 from pipelines.profiles.base import Profile, UrlRules
 
 if TYPE_CHECKING:
@@ -61,12 +62,13 @@ ARTICLE_PRIORITY = 10
 """Article pages go before further discovery, so items flow early and ``limit`` stops soon."""
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(WebArchiveBackfill, scrapy.Spider):
     """Discovers and fetches a site's article pages, as its profile says.
 
     Arguments (``-a NAME=VALUE``): ``base_url``, ``since``/``until`` (YYYY-MM-DD),
     ``url`` (one page only), ``limit`` (stop after N article pages), ``backfill=1``
-    (go deep into listings and sitemaps even where everything is archived).
+    (go deep into listings and sitemaps even where everything is archived), ``archive``
+    and ``crawl`` (read the site's past from a web archive: :mod:`crawler.webarchive`).
     Settings: ``ARCHIVE_MAX_LISTING_PAGES`` (next-page links followed per listing chain),
     ``ARCHIVE_INCREMENTAL`` and ``ARCHIVE_REFRESH_HOURS`` (see :mod:`crawler.incremental`).
     """
@@ -123,6 +125,10 @@ class NewsSpider(scrapy.Spider):
         return stored
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.options.archive:  # a backfill from a web archive, not the live site
+            for request in self.archive_requests():
+                yield request
+            return
         if self.options.url:
             yield self._article_request(self.options.url, "url", None)
             return
