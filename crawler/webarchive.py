@@ -59,7 +59,10 @@ Target = tuple[str, bool]
 
 
 def _meta(slot: str, **extra: Any) -> dict[str, Any]:
-    return {"allow_offsite": True, "download_slot": slot,
+    """Request meta of an archive's API: its own download slot (politeness set per
+    archive), off the site's host, and not subject to robots.txt: the archives' index and
+    replay endpoints are APIs for programs, governed by their documented rate limits."""
+    return {"allow_offsite": True, "download_slot": slot, "dont_obey_robotstxt": True,
             "autothrottle_dont_adjust_delay": True, **extra}
 
 
