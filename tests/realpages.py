@@ -15,7 +15,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-REAL_PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "real-pages"
+
+def _real_pages_dir() -> Path:
+    """``shared/reference/real-pages`` beside the checkout (``/work/main``), or beside a
+    directory holding the checkout (a worktree such as ``/work/wt/p2``)."""
+    checkout = Path(__file__).resolve().parents[1]
+    for parent in checkout.parents:
+        found = parent / "shared" / "reference" / "real-pages"
+        if found.is_dir():
+            return found
+    return checkout.parent / "shared" / "reference" / "real-pages"
+
+
+REAL_PAGES = _real_pages_dir()
 COMPARED = ("headline", "sapo", "byline", "authors", "tags", "category")
 """Fields compared exactly (``published_at`` to the minute, captions by text, body by F1)."""
 BODY_F1 = 0.98
