@@ -13,7 +13,15 @@ from urllib.parse import urlsplit
 from pipelines.profiles.base import Profile
 
 SITES: dict[str, str] = {
+    "baodanang": "pipelines.profiles.baodanang",
+    "baohaiphong": "pipelines.profiles.baohaiphong",
     "baonghean": "pipelines.profiles.baonghean",
+    "dantri": "pipelines.profiles.dantri",
+    "diendandoanhnghiep": "pipelines.profiles.diendandoanhnghiep",
+    "nguoiquansat": "pipelines.profiles.nguoiquansat",
+    "vnexpress": "pipelines.profiles.vnexpress",
+    "vtcnews": "pipelines.profiles.vtcnews",
+    "znews": "pipelines.profiles.znews",
 }
 """Spider name -> module holding its ``PROFILE``."""
 
