@@ -13,12 +13,17 @@ from urllib.parse import urlsplit
 from pipelines.profiles.base import Profile
 
 SITES: dict[str, str] = {
+    "baocantho": "pipelines.profiles.baocantho",
     "baodanang": "pipelines.profiles.baodanang",
     "baohaiphong": "pipelines.profiles.baohaiphong",
+    "baolaocai": "pipelines.profiles.baolaocai",
     "baonghean": "pipelines.profiles.baonghean",
     "dantri": "pipelines.profiles.dantri",
     "diendandoanhnghiep": "pipelines.profiles.diendandoanhnghiep",
     "nguoiquansat": "pipelines.profiles.nguoiquansat",
+    "nhandan": "pipelines.profiles.nhandan",
+    "vietnamnet": "pipelines.profiles.vietnamnet",
+    "vietnamplus": "pipelines.profiles.vietnamplus",
     "vnexpress": "pipelines.profiles.vnexpress",
     "vtcnews": "pipelines.profiles.vtcnews",
     "znews": "pipelines.profiles.znews",
