@@ -2,7 +2,8 @@
 
 Articles are ``/<slug>-post<id>.html``; videos ``/video-<slug>-post<id>.html`` (and the
 video.znews.vn site) are never text articles; sections ``/kinh-doanh-tai-chinh.html``,
-topics ``/tieu-diem/...``, series ``/series/...``, authors ``/tac-gia/...``.
+topics ``/tieu-diem/...``, series ``/series/...``, authors ``/tac-gia/...``; a section's
+next page is ``/kinh-doanh-tai-chinh/trang2.html`` (``p.btnMore a`` "Xem thêm").
 
 The article page: ``article.the-article`` with ``h1.the-article-title``,
 ``li.the-article-publish`` ("Thứ ba, 23/12/2025 09:02 (GMT+7)"),
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.profiles.base import Discovery, Profile, UrlRules
+from pipelines.profiles.base import DEFAULT_NEXT_LINKS, Discovery, Profile, UrlRules
 from pipelines.profiles.sitelayout import SiteLayout
 from pipelines.sites.selectors import Rules
 
@@ -50,9 +51,10 @@ PROFILE = Profile(
     ),
     discovery=Discovery(
         feeds=("/rss/tin-moi.rss",),
-        section_path=re.compile(r"^/[a-z][a-z0-9-]*\.html$"),
+        section_path=re.compile(r"^/(?!video-)(?![a-z0-9-]*-post\d+\.html$)[a-z][a-z0-9-]*\.html$"),
         listing_links="article.article-item h3.article-title a, article.article-item "
         "p.article-thumbnail a",
+        next_links=f"{DEFAULT_NEXT_LINKS}, p.btnMore a",
     ),
     checked="real page + gold (znews-1 article, znews-3 section), public crawler selectors "
     "(tammuoichanhoa/crawl_lastest_news), fixture site crawled end to end",
