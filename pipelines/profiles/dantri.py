@@ -22,6 +22,10 @@ from pipelines.profiles.base import DEFAULT_NEXT_LINKS, Discovery, Profile, UrlR
 from pipelines.profiles.sitelayout import SiteLayout
 from pipelines.sites.selectors import Rules
 
+POLICY_PAGES = re.compile(r"/chinh-sach-bao-mat[a-z0-9-]*-\d+\.htm$")
+"""The privacy-policy page the footer of every page links, published in the article
+shape: not news."""
+
 BODY = "#desktop-in-article, #mobile-in-article, div.singular-content, div.e-magazine__body"
 
 RULES = Rules(
@@ -52,6 +56,7 @@ PROFILE = Profile(
         article=re.compile(r"^/[a-z0-9-]+(?:/[a-z0-9-]+)?/[a-z0-9-]+-(?P<id>\d{14,18})\.htm$"),
         never=frozenset({"video", "tim-kiem", "tac-gia", "chu-de", "su-kien", "photo-news",
                          "photo-story", "infographic", "emagazine", "dnews", "rss", "tag"}),
+        topic=POLICY_PAGES,
     ),
     discovery=Discovery(
         feeds=("/rss/home.rss",),

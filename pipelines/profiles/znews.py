@@ -3,7 +3,8 @@
 Articles are ``/<slug>-post<id>.html``; videos ``/video-<slug>-post<id>.html`` (and the
 video.znews.vn site) are never text articles; sections ``/kinh-doanh-tai-chinh.html``,
 topics ``/tieu-diem/...``, series ``/series/...``, authors ``/tac-gia/...``; a section's
-next page is ``/kinh-doanh-tai-chinh/trang2.html`` (``p.btnMore a`` "Xem thêm").
+next page is ``/kinh-doanh-tai-chinh/trang2.html`` (``p.btnMore a`` "Xem thêm"; the same
+button under a series box leads to the series).
 
 The article page: ``article.the-article`` with ``h1.the-article-title``,
 ``li.the-article-publish`` ("Thứ ba, 23/12/2025 09:02 (GMT+7)"),
@@ -54,7 +55,8 @@ PROFILE = Profile(
         section_path=re.compile(r"^/(?!video-)(?![a-z0-9-]*-post\d+\.html$)[a-z][a-z0-9-]*\.html$"),
         listing_links="article.article-item h3.article-title a, article.article-item "
         "p.article-thumbnail a",
-        next_links=f"{DEFAULT_NEXT_LINKS}, p.btnMore a",
+        next_links=f"{DEFAULT_NEXT_LINKS}, p.btnMore a[href*='/trang']",
+        more_words=("Trang sau", "Trang tiếp"),  # "Xem thêm" also ends series and topic boxes
     ),
     checked="real page + gold (znews-1 article, znews-3 section), public crawler selectors "
     "(tammuoichanhoa/crawl_lastest_news), fixture site crawled end to end",
