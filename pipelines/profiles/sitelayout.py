@@ -23,8 +23,10 @@ from pipelines.sites.base import Extracted
 from pipelines.sites.selectors import Rules, SelectorLayout
 from pipelines.text import element_text
 
-LISTING_MIN_ITEMS = 8
-"""Story items a page needs to be taken for a listing (articles show a few related)."""
+LISTING_MIN_ITEMS = 16
+"""Story items a page needs to be taken for a listing: section and home pages show 20 to
+60; an article of a variant the rules do not know shows at most a dozen related stories
+(it is then read by the generic layers, not rejected)."""
 
 
 class SiteLayout(SelectorLayout):
