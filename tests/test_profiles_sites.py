@@ -8,9 +8,12 @@ copied into the repository); saved fixture pages of the sites without a real pag
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from pipelines.extract import NotAnArticle, extract_page
+from pipelines.pagekind import parse_html
 from pipelines.profiles import for_url, profile
 from tests.realpages import REAL_PAGES, RealPage, differences, leaks, real_pages
 
@@ -192,3 +195,15 @@ def test_site_owns_its_hosts(site: str) -> None:
     assert found.title and found.checked and found.layouts
     for host in found.hosts:
         assert for_url(f"https://www.{host}/") is found
+
+
+@needs_real_pages
+@pytest.mark.parametrize("name", _mine(articles=False))
+def test_listing_rule_holds_on_the_papers_hosts_only(name: str) -> None:
+    """A paper's listing markup rejects its own pages; on another host the layout stays out
+    of the way (every layout is tried on every page)."""
+    page = _page(name)
+    layout = profile(page.site).layouts[0]
+    tree = parse_html(page.body)
+    assert layout.matches(tree, page.url)
+    assert not layout.matches(tree, page.url.replace(urlsplit(page.url).netloc, "example.org"))

@@ -44,7 +44,12 @@ RULES = Rules(
     category="ul.dt-list-none > li > a, ul.dt-breadcrumb li a",
 )
 
-LAYOUT = SiteLayout(RULES, listing="article.article-item h3.article-title a", byline_all=True)
+LAYOUT = SiteLayout(
+    RULES,
+    hosts=("dantri.com.vn",),
+    listing="article.article-item h3.article-title a, article h3 a[href$='.htm']",
+    byline_all=True,
+)
 
 PROFILE = Profile(
     name="dantri",
@@ -65,6 +70,7 @@ PROFILE = Profile(
         "article.article-item .article-thumb a",
         next_links=f"{DEFAULT_NEXT_LINKS}, a.page-item.next",
     ),
-    checked="real page + gold (dantri-1 article, dantri-2 section), public crawler "
-    "selectors (meth04/tracking_news-mcp), fixture site crawled end to end",
+    checked="real page + gold (dantri-1 article, dantri-2 section); the real section page "
+    "crawled from a local stand-in (its news list only); public crawler selectors "
+    "(meth04/tracking_news-mcp)",
 )

@@ -2,10 +2,11 @@
 
 :class:`SiteLayout` is a :class:`~pipelines.sites.selectors.SelectorLayout` that also
 
-- recognises the paper's own listing pages (``listing``: CSS of the story items of its
-  home and section pages) and rejects them (:class:`~pipelines.pagekind.NotAnArticle`,
-  reason ``listing``): some listing pages declare ``og:type`` "article" or link stories
-  in shapes the generic listing check does not count;
+- recognises the paper's own listing pages (``listing``: CSS of the story links of its
+  home and section pages; only on the paper's ``hosts``) and rejects them
+  (:class:`~pipelines.pagekind.NotAnArticle`, reason ``listing``): some listing pages
+  declare ``og:type`` "article" or link stories in shapes the generic listing check does
+  not count;
 - reads a sapo printed in two parts (``sapo_prefix``: "(VTC News) -" before the lead);
 - reads a byline printed as several author links (``byline_all``: every match, joined
   with " - ").
@@ -15,6 +16,8 @@ known layout is tried on pages of unknown hosts.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -36,6 +39,7 @@ class SiteLayout(SelectorLayout):
         self,
         rules: Rules,
         *,
+        hosts: tuple[str, ...] = (),
         listing: str = "",
         sapo_prefix: str = "",
         byline_all: bool = False,
@@ -44,15 +48,26 @@ class SiteLayout(SelectorLayout):
         self.listing = Rules(name=f"{rules.name}-listing", root=listing, headline="",
                              body="", sapo=sapo_prefix)
         self.byline_all = byline_all
+        self.hosts = frozenset(hosts)
 
     def matches(self, tree: HtmlElement, url: str) -> bool:
-        return super().matches(tree, url) or self.is_listing(tree)
+        return super().matches(tree, url) or self.is_listing(tree, url)
 
-    def is_listing(self, tree: HtmlElement) -> bool:
-        """The paper's listing page: many story items and no article body."""
-        if self.listing.compiled["root"] is None or self.rules.select("body", tree):
+    def is_listing(self, tree: HtmlElement, url: str) -> bool:
+        """A listing page of the paper (on one of its hosts): many story links and no
+        article body."""
+        if self.listing.compiled["root"] is None or not self._owns(url):
+            return False
+        if self.rules.select("body", tree):
             return False
         return len(self.listing.select("root", tree)) >= LISTING_MIN_ITEMS
+
+    def _owns(self, url: str) -> bool:
+        try:
+            host = (urlsplit(url).hostname or "").removeprefix("www.")
+        except ValueError:
+            return False
+        return host in self.hosts
 
     def extract(self, tree: HtmlElement, url: str) -> Extracted:
         if not super().matches(tree, url):

@@ -37,7 +37,11 @@ RULES = Rules(
     category="div.bread-crumb-detail > ul > li > a",
 )
 
-LAYOUT = SiteLayout(RULES, listing=".horizontalPost__main-title a, .verticalPost__main-title a")
+LAYOUT = SiteLayout(
+    RULES,
+    hosts=("vietnamnet.vn",),
+    listing=".horizontalPost__main-title a, .verticalPost__main-title a",
+)
 
 PROFILE = Profile(
     name="vietnamnet",

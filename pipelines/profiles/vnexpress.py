@@ -43,7 +43,9 @@ RULES = Rules(
     category="ul.breadcrumb li a",
 )
 
-LAYOUT = SiteLayout(RULES, listing="article.item-news h3.title-news a")
+LAYOUT = SiteLayout(
+    RULES, hosts=("vnexpress.net",), listing="article h3.title-news a, article h2.title-news a"
+)
 
 PROFILE = Profile(
     name="vnexpress",
@@ -62,6 +64,7 @@ PROFILE = Profile(
         listing_links="h3.title-news a, article.item-news .thumb-art a",
         next_links=f"{DEFAULT_NEXT_LINKS}, a.next-page",
     ),
-    checked="real page + gold (vnexpress-2 article, vnexpress-4 section), public crawler "
-    "selectors (flairNLP/fundus, meth04/tracking_news-mcp), fixture site crawled end to end",
+    checked="real page + gold (vnexpress-2 article, vnexpress-4 section); the real section "
+    "page crawled from a local stand-in; fixture site crawled end to end; public crawler "
+    "selectors (flairNLP/fundus)",
 )

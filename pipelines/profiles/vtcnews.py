@@ -38,7 +38,8 @@ RULES = Rules(
 
 LAYOUT = SiteLayout(
     RULES,
-    listing="section.list-articles article h3 a",
+    hosts=("vtcnews.vn",),
+    listing="article h3 a[href*='-ar'], article h2 a[href*='-ar']",
     sapo_prefix="div.content-wrapper > span.inline-nb",
 )
 
@@ -59,6 +60,6 @@ PROFILE = Profile(
         section_path=re.compile(r"^/[a-z][a-z0-9-]*(?:-\d+)?\.html$"),
         listing_links="section.list-articles article h3 a, article figure a",
     ),
-    checked="real page + gold (vtcnews-1 article, vtcnews-2 list), public crawler selectors "
-    "(tammuoichanhoa/crawl_lastest_news)",
+    checked="real page + gold (vtcnews-1 article, vtcnews-2 list); the real list page "
+    "crawled from a local stand-in (its news list only)",
 )

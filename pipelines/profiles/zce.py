@@ -36,7 +36,11 @@ RULES = Rules(
     category=".breadcrumbs a, .breadcrumb a, .article__cate a",
 )
 
-LAYOUT = SiteLayout(RULES, listing=".story .story__heading a, article.story h3 a")
+LAYOUT = SiteLayout(
+    RULES,
+    hosts=("nhandan.vn", "vietnamplus.vn", "baolaocai.vn"),
+    listing=".story .story__heading a, article.story h3 a",
+)
 
 ZCE_NEVER = frozenset(
     {"video", "videos", "photo", "podcast", "emagazine", "infographic", "multimedia",

@@ -37,7 +37,9 @@ RULES = Rules(
     category="p.the-article-category a",
 )
 
-LAYOUT = SiteLayout(RULES, listing="article.article-item h3.article-title a")
+LAYOUT = SiteLayout(
+    RULES, hosts=("znews.vn", "zingnews.vn"), listing="article.article-item .article-title a"
+)
 
 PROFILE = Profile(
     name="znews",
@@ -58,6 +60,6 @@ PROFILE = Profile(
         next_links=f"{DEFAULT_NEXT_LINKS}, p.btnMore a[href*='/trang']",
         more_words=("Trang sau", "Trang tiếp"),  # "Xem thêm" also ends series and topic boxes
     ),
-    checked="real page + gold (znews-1 article, znews-3 section), public crawler selectors "
-    "(tammuoichanhoa/crawl_lastest_news), fixture site crawled end to end",
+    checked="real page + gold (znews-1 article, znews-3 section); the real section page "
+    "crawled from a local stand-in; fixture site crawled end to end",
 )
