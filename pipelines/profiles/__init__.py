@@ -13,15 +13,28 @@ from urllib.parse import urlsplit
 from pipelines.profiles.base import Profile
 
 SITES: dict[str, str] = {
+    "baocantho": "pipelines.profiles.baocantho",
     "baochinhphu": "pipelines.profiles.baochinhphu",
+    "baodanang": "pipelines.profiles.baodanang",
     "baodautu": "pipelines.profiles.baodautu",
+    "baohaiphong": "pipelines.profiles.baohaiphong",
+    "baolaocai": "pipelines.profiles.baolaocai",
     "baonghean": "pipelines.profiles.baonghean",
     "cafebiz": "pipelines.profiles.cafebiz",
     "cafef": "pipelines.profiles.cafef",
+    "dantri": "pipelines.profiles.dantri",
+    "diendandoanhnghiep": "pipelines.profiles.diendandoanhnghiep",
     "laodong": "pipelines.profiles.laodong",
+    "nguoiquansat": "pipelines.profiles.nguoiquansat",
+    "nhandan": "pipelines.profiles.nhandan",
     "nld": "pipelines.profiles.nld",
     "thanhnien": "pipelines.profiles.thanhnien",
     "tuoitre": "pipelines.profiles.tuoitre",
+    "vietnamnet": "pipelines.profiles.vietnamnet",
+    "vietnamplus": "pipelines.profiles.vietnamplus",
+    "vnexpress": "pipelines.profiles.vnexpress",
+    "vtcnews": "pipelines.profiles.vtcnews",
+    "znews": "pipelines.profiles.znews",
 }
 """Spider name -> module holding its ``PROFILE``."""
 

@@ -53,8 +53,11 @@ FIELDS_BY_CLASS = {
 SOURCE_LINE = CSSSelector(".js-source-copy")
 BREADCRUMB_LIST, BREADCRUMB_ITEM = "ol", ("li", "breadcrumb-item")
 """``ol li.breadcrumb-item a``."""
-TAG_WIDGET = frozenset({"c-widget-tags", "onecms__tags"})
-"""``div.c-widget-tags.onecms__tags ul li h4 a``: found from the ``<h4>`` up."""
+BREADCRUMB_CURRENT = "active"
+"""``li.breadcrumb-item.active``: the section the article is filed in, when marked."""
+TAG_WIDGETS = (frozenset({"c-widget-tags", "onecms__tags"}), frozenset({"c-tags"}))
+"""``div.c-widget-tags.onecms__tags ul li h4 a`` (baonghean) or ``div.c-tags ul li h4 a``
+(nguoiquansat's template): found from the ``<h4>`` up."""
 TAG_HEADING = "h4"
 
 
@@ -166,27 +169,33 @@ def _captions(boxes: list[HtmlElement]) -> list[RawCaption]:
 
 
 def category(tree: HtmlElement) -> str | None:
-    """Breadcrumb item after "home" (or the first item when there is no home link)."""
-    for index, link in enumerate(_breadcrumb_links(tree)):
+    """The breadcrumb item marked current (``li.breadcrumb-item.active``), else the item
+    after "home" (or the first item when there is no home link)."""
+    first: str | None = None
+    for index, (link, current) in enumerate(_breadcrumb_links(tree)):
         name = element_text(link)
         if index == 0 and _is_home(link, name):
             continue
-        if name:
+        if name and current:
             return name.replace("\n", " ")
-    return None
+        if name and first is None:
+            first = name.replace("\n", " ")
+    return first
 
 
-def _breadcrumb_links(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """``ol li.breadcrumb-item a`` in page order, each once, found as they are read."""
+def _breadcrumb_links(tree: HtmlElement) -> Iterator[tuple[HtmlElement, bool]]:
+    """``ol li.breadcrumb-item a`` in page order, each once, found as they are read, each
+    with whether its item is marked current."""
     seen: set[HtmlElement] = set()
     tag, cls = BREADCRUMB_ITEM
     for ol in tree.iter(BREADCRUMB_LIST):
         for li in ol.iter(tag):
-            if cls in (li.get("class") or "").split():
+            classes = (li.get("class") or "").split()
+            if cls in classes:
                 for link in li.iter("a"):
                     if link not in seen:
                         seen.add(link)
-                        yield link
+                        yield link, BREADCRUMB_CURRENT in classes
 
 
 def _is_home(link: HtmlElement, text: str) -> bool:
@@ -195,7 +204,8 @@ def _is_home(link: HtmlElement, text: str) -> bool:
 
 
 def tags(scope: HtmlElement) -> list[str]:
-    """Tag names (``div.c-widget-tags.onecms__tags ul li h4 a``) in page order."""
+    """Tag names (``div.c-widget-tags.onecms__tags ul li h4 a``, ``div.c-tags ...``) in page
+    order."""
     names = (
         element_text(a).lstrip("#").strip()
         for heading in scope.iter(TAG_HEADING)
@@ -213,11 +223,15 @@ def _in_tag_widget(heading: HtmlElement, scope: HtmlElement) -> bool:
         if steps:
             if node.tag == steps[0]:
                 steps.pop(0)
-        elif node.tag == "div" and TAG_WIDGET.issubset((node.get("class") or "").split()):
+        elif node.tag == "div" and _is_tag_widget((node.get("class") or "").split()):
             return True
         if node is scope:
             return False
     return False
+
+
+def _is_tag_widget(classes: list[str]) -> bool:
+    return any(widget.issubset(classes) for widget in TAG_WIDGETS)
 
 
 LAYOUT = OneCmsLayout()
