@@ -253,7 +253,8 @@ class NewsSpider(WebArchiveBackfill, scrapy.Spider):
         depth = int(response.meta.get("listing_depth", 0))
         discovery = self.site.discovery
         nexts = response.css(discovery.next_links).xpath("@href").getall()
-        nexts += response.xpath(_more_links(discovery.more_words)).getall()
+        if discovery.more_words:
+            nexts += response.xpath(_more_links(discovery.more_words)).getall()
         follow = paginate and depth < self._max_listing_pages
         candidates = list(self._links(response, nexts)) if follow else []
         if not self.plan.deep:  # one page further at a time
