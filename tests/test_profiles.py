@@ -163,3 +163,14 @@ def test_crawlall_refuses_a_single_site_argument() -> None:
     assert done.returncode == 2 and "base_url.SITE" in done.stderr
 
 
+
+
+def test_the_readme_site_table_names_every_profile_and_its_hosts() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Supported sites", 1)[1].split("### Adding a site", 1)[0]
+    rows = {line.split("|")[1].strip(" `"): line for line in table.splitlines()
+            if line.startswith("| `")}
+    assert sorted(rows) == names()
+    for found in profiles():
+        assert all(host in rows[found.name] for host in found.hosts), found.name
+        assert found.platform in rows[found.name]
