@@ -51,6 +51,18 @@ def run_scrapy(args: Sequence[str]) -> NoReturn:
     raise SystemExit(0)  # execute() always exits; this satisfies the type checker
 
 
+def check_site(site: str) -> None:
+    """Refuse (exit 2, one line) a site no spider crawls; Scrapy would print a traceback."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    from scrapy.spiderloader import get_spider_loader
+    from scrapy.utils.project import get_project_settings
+
+    known = sorted(get_spider_loader(get_project_settings()).list())
+    if site not in known:
+        raise click.BadParameter(f"no site named {site!r} (known: {', '.join(known)})",
+                                 param_hint="SITE")
+
+
 def _scrapy_options(arguments: Sequence[str], settings: Sequence[str], db: str | None) -> list[str]:
     options = [item for value in arguments for item in ("-a", value)]
     options += [item for value in settings for item in ("-s", value)]
@@ -86,6 +98,7 @@ def crawl(
     \b
         vnnews crawl baonghean -a since=2024-11-01 --db sqlite:///nghean.db
     """
+    check_site(site)
     run_scrapy(["crawl", site, *_scrapy_options(arguments, settings, db), *ctx.args])
 
 
