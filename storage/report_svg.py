@@ -101,7 +101,7 @@ def hbars(items: Sequence[tuple[str, float, str]], label: str, colour: str = "ba
     body = []
     for index, (name, value, shown) in enumerate(items):
         y = 6 + index * row
-        width = (PLOT_RIGHT - left - 60) * value / full
+        width = (PLOT_RIGHT - left - 140) * value / full
         body.append(_text(left - 6, y + 13, name, "end"))
         body.append(_rect(left, y + 2, max(width, 1.0), row - 6, colour, f"{name}: {shown}"))
         body.append(_text(left + width + 6, y + 13, shown))
