@@ -78,7 +78,8 @@ def _scrapy_pairs(command: F) -> F:
                         help="spider argument (repeatable)")(command)
 
 
-@cli.command(context_settings=PASS_THROUGH)
+@cli.command(context_settings=PASS_THROUGH,
+             short_help="Crawl one site into the archive (scrapy crawl).")
 @click.argument("site")
 @_scrapy_pairs
 @db_option
@@ -102,7 +103,8 @@ def crawl(
     run_scrapy(["crawl", site, *_scrapy_options(arguments, settings, db), *ctx.args])
 
 
-@cli.command(context_settings=PASS_THROUGH)
+@cli.command(context_settings=PASS_THROUGH,
+             short_help="Crawl every profiled site in turn (scrapy crawlall).")
 @_scrapy_pairs
 @db_option
 @click.pass_context
@@ -120,7 +122,7 @@ def crawlall(
     run_scrapy(["crawlall", *_scrapy_options(arguments, settings, db), *ctx.args])
 
 
-@cli.command()
+@cli.command(short_help="List the sites the crawler knows.")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
 def sites(as_json: bool) -> None:
     """List the sites the crawler knows: spider name, paper, hosts, platform and how its
@@ -142,7 +144,8 @@ def sites(as_json: bool) -> None:
             click.echo(f"{found.name}\t{found.title}\t{' '.join(found.hosts)}\t{found.platform}")
 
 
-@cli.command(context_settings=PASS_THROUGH)
+@cli.command(context_settings=PASS_THROUGH,
+             short_help="Browse the archive in Datasette.")
 @click.argument("file", default="archive.db", type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
 def serve(ctx: click.Context, file: str) -> None:

@@ -15,10 +15,12 @@ from crawler.cli_options import (
     section_option,
     site_option,
 )
-from storage.search import ORDERS
+
+SEARCH_ORDERS = ("rank", "newest", "oldest")
+"""``storage.search.ORDERS`` (checked by tests/test_cli.py)."""
 
 
-@click.command()
+@click.command(short_help="Write the archive as JSON lines (or raw pages as WARC).")
 @db_option
 @date_range_options
 @section_option
@@ -46,7 +48,7 @@ def export(ctx: click.Context, **_: object) -> None:
     forward(ctx, main)
 
 
-@click.command()
+@click.command(short_help="Search the archive, ignoring case and diacritics.")
 @click.argument("query", required=False)
 @db_option
 @date_range_options
@@ -54,7 +56,7 @@ def export(ctx: click.Context, **_: object) -> None:
 @author_option
 @site_option
 @click.option("--limit", type=click.IntRange(min=1), help="hits to show (default 20)")
-@click.option("--sort", type=click.Choice(ORDERS), help="default: best match (rank)")
+@click.option("--sort", type=click.Choice(SEARCH_ORDERS), help="default: best match (rank)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object per line")
 @click.option("--reindex", is_flag=True, help="rebuild the full-text index from the articles")
 @click.pass_context
@@ -73,7 +75,7 @@ def search(ctx: click.Context, **_: object) -> None:
     forward(ctx, main)
 
 
-@click.command()
+@click.command(short_help="Print the archive's totals and last crawl runs.")
 @db_option
 @click.option("--top", type=click.IntRange(min=0), help="authors to list (default 10)")
 @click.option("--runs", type=click.IntRange(min=0), help="crawl runs to list (default 5)")
@@ -93,7 +95,7 @@ def stats(ctx: click.Context, **_: object) -> None:
     forward(ctx, main)
 
 
-@click.command()
+@click.command(short_help="Re-extract the stored raw pages with the current extractor.")
 @db_option
 @date_range_options
 @site_option
@@ -115,7 +117,7 @@ def reparse(ctx: click.Context, **_: object) -> None:
     forward(ctx, main)
 
 
-@click.command()
+@click.command(short_help="Print the record of one saved page.")
 @click.argument("path", metavar="PATH")
 @click.option("--url", required=True, help="URL the page was fetched from")
 @click.option("--header", multiple=True, metavar="NAME:VALUE",
@@ -137,7 +139,7 @@ def extract(ctx: click.Context, **_: object) -> None:
     forward(ctx, main)
 
 
-@click.command()
+@click.command(short_help="Bring an archive's schema to the newest revision.")
 @db_option
 @click.option("--status", is_flag=True, help="print the revision, change nothing")
 @click.pass_context
@@ -156,7 +158,7 @@ def migrate(ctx: click.Context, **_: object) -> None:
     forward(ctx, main)
 
 
-@click.command()
+@click.command(short_help="Copy an archive into another, empty database.")
 @db_option
 @click.option("--to", required=True, metavar="URL", help="target database URL")
 @click.option("--chunk", type=click.IntRange(min=1), help="rows per insert (default 1000)")

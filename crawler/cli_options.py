@@ -15,9 +15,10 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from storage.db import DB_URL_ENV, DEFAULT_DB_URL
-
 F = TypeVar("F", bound=Callable[..., Any])
+DB_HELP = "archive database URL (default: $ARCHIVE_DB_URL, else sqlite:///archive.db)"
+"""As :mod:`storage.db` resolves it (checked by tests/test_cli.py); not imported from there so
+that ``vnnews --help`` starts without loading SQLAlchemy and Alembic."""
 MainFunction = Callable[[list[str]], int]
 
 
@@ -39,11 +40,7 @@ class IsoDate(click.ParamType):
 
 def db_option(command: F) -> F:
     """``--db URL``: the archive."""
-    return click.option(
-        "--db",
-        metavar="URL",
-        help=f"archive database URL (default: ${DB_URL_ENV}, else {DEFAULT_DB_URL})",
-    )(command)
+    return click.option("--db", metavar="URL", help=DB_HELP)(command)
 
 
 def date_range_options(command: F) -> F:

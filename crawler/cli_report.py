@@ -10,16 +10,11 @@ from pathlib import Path
 import click
 
 from crawler.cli_options import check_date_range, date_range_options, db_option
-from storage.cli import run_cli
-from storage.db import Database, resolve_db_url
-from storage.files import replaced_when_done
-from storage.report import ReportOptions, as_json, coverage
-from storage.report_html import render
 
 PROG = "vnnews report"
 
 
-@click.command()
+@click.command(short_help="Draw the archive's coverage as an HTML page (or JSON).")
 @db_option
 @click.option("--site", metavar="NAME", help="only this site (profile name or host)")
 @date_range_options
@@ -41,6 +36,11 @@ def report(ctx: click.Context, db: str | None, site: str | None, since: str | No
     \b
         vnnews report --site baonghean --since 2024-01-01 -o report.html
     """
+    from storage.cli import run_cli
+    from storage.db import Database, resolve_db_url
+    from storage.report import ReportOptions, as_json, coverage
+    from storage.report_html import render
+
     check_date_range(ctx)
     options = ReportOptions(site=site, since=_date(since), until=_date(until))
     url = resolve_db_url(db)
@@ -63,6 +63,8 @@ def _date(value: str | None) -> date | None:
 
 
 def _write(text: str, output: Path | None) -> None:
+    from storage.files import replaced_when_done
+
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -127,3 +127,12 @@ def test_crawl_commands_run_scrapy(
     monkeypatch.setattr(crawler.cli, "run_scrapy", fake_run)
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert seen == [expected]
+
+
+def test_help_constants_match_storage() -> None:
+    from crawler.cli_archive import SEARCH_ORDERS
+    from crawler.cli_options import DB_HELP
+    from storage.db import DB_URL_ENV, DEFAULT_DB_URL
+
+    assert f"archive database URL (default: ${DB_URL_ENV}, else {DEFAULT_DB_URL})" == DB_HELP
+    assert SEARCH_ORDERS == search_module.ORDERS
