@@ -104,15 +104,15 @@ def crawl(
 
 
 @cli.command(context_settings=PASS_THROUGH,
-             short_help="Crawl every profiled site in turn (scrapy crawlall).")
+             short_help="Crawl every profiled site in one process (scrapy crawlall).")
 @_scrapy_pairs
 @db_option
 @click.pass_context
 def crawlall(
     ctx: click.Context, arguments: tuple[str, ...], settings: tuple[str, ...], db: str | None
 ) -> None:
-    """Crawl every profiled site (or those of -a sites=a,b) into the archive, one after
-    the other: the same as `scrapy crawlall`.
+    """Crawl every profiled site (or those of -a sites=a,b) into the archive in one
+    process, each site polite on its own: the same as `scrapy crawlall`.
 
     Example:
 

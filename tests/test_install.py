@@ -179,6 +179,21 @@ def test_crawl_from_another_directory_matches_scrapy_crawl(
                                       check=2).returncode
 
 
+def test_crawlall_from_another_directory_matches_scrapy_crawlall(
+    installed: Installed, site_server: ServedSite, tmp_path: Path
+) -> None:
+    base = ["-a", "sites=baonghean", "-a", f"base_url.baonghean={site_server.base_url}", *FAST]
+    ours = installed.vnnews("crawlall", *base, "--db", f"sqlite:///{tmp_path / 'a.db'}")
+    theirs = python_m("scrapy", "crawlall", *base, "-s",
+                      f"ARCHIVE_DB_URL=sqlite:///{tmp_path / 'b.db'}")
+    assert len(exported(tmp_path / "a.db")) >= 30
+    assert exported(tmp_path / "a.db") == exported(tmp_path / "b.db")
+    assert ours.stdout.decode().startswith("baonghean: run 1 finished: ")
+    assert theirs.stdout.decode().startswith("baonghean: run 1 finished: ")
+    bad = installed.vnnews("crawlall", "-a", "sites=nowhere", check=2)
+    assert b"known: " in bad.stderr and len(bad.stderr.decode().strip().splitlines()) == 1
+
+
 def test_serve_opens_the_archive_with_the_packaged_metadata(
     installed: Installed, archive: str
 ) -> None:
