@@ -98,11 +98,11 @@ class _Walker:
         self.parts.clear()
         self.link_len = 0
 
-    def block(self, el: HtmlElement) -> None:
+    def block(self, el: HtmlElement, in_link: bool = False) -> None:
         outer = self.unlikely
         if el.tag not in ("body", "html") and self.suspect(el):
             self.unlikely = (*outer, el)
-        self.inline(el, el, False)
+        self.inline(el, el, in_link)
         self.flush(el)
         self.unlikely = outer
 
@@ -116,7 +116,7 @@ class _Walker:
                     self.flush(owner)
                 elif tag in BLOCK_TAGS or (tag != "a" and self.suspect(child)):
                     self.flush(owner)
-                    self.block(child)
+                    self.block(child, in_link)  # a teaser's title and summary inside one link
                 else:
                     self.inline(child, owner, in_link or tag == "a")
             if child.tail:
@@ -266,6 +266,19 @@ def _inside(el: HtmlElement, roots: set[HtmlElement]) -> bool:
     return el in roots or any(node in roots for node in el.iterancestors())
 
 
+@dataclass
+class GenericBody:
+    """The generic layer's reading of a page: body blocks (owner element, text) in
+    document order and the containers they were taken from."""
+
+    blocks: list[tuple[HtmlElement, str]] = field(default_factory=list)
+    roots: list[HtmlElement] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [text for _, text in self.blocks]
+
+
 def extract_body(tree: HtmlElement, url: str) -> list[str]:
     """Body paragraphs (and sub-headings) of the page's main article, in document order.
 
@@ -273,25 +286,32 @@ def extract_body(tree: HtmlElement, url: str) -> list[str]:
     widgets, captions and footers are left out. Returns ``[]`` when the page has
     no recognisable body. The tree is not modified.
     """
+    return read_body(tree, url).paragraphs
+
+
+def read_body(tree: HtmlElement, url: str) -> GenericBody:
+    """:func:`extract_body` with each paragraph's element and the chosen containers."""
     root = next(tree.iter("body"), tree)
     if not isinstance(root.tag, str) or skipped(root):
-        return []
+        return GenericBody()
     walker = _Walker()
     try:
         walker.block(root)
     except RecursionError:  # only built trees nest this deep; lxml's parser stops at 255
         logger.warning("page too deeply nested for generic extraction: %s", url)
-        return []
+        return GenericBody()
     if not walker.blocks:
-        return []
+        return GenericBody()
     stats = _measure(walker.blocks)
     blocks = _content_blocks(walker.blocks, stats)
     _score(blocks, stats)
-    roots = set(_best_containers(stats))
+    roots = _best_containers(stats)
     if not roots:
         logger.debug("no content container found on %s", url)
-        return []
-    return [b.text for b in blocks if _inside(b.owner, roots) and _is_prose(b)]
+        return GenericBody()
+    inside = set(roots)
+    kept = [(b.owner, b.text) for b in blocks if _inside(b.owner, inside) and _is_prose(b)]
+    return GenericBody(kept, roots)
 
 
 def _is_prose(block: _Block) -> bool:

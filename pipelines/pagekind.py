@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -187,3 +188,54 @@ def article_id(url: str) -> str | None:
 def site_of(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+@dataclass
+class Evidence:
+    """What a page of unknown layout shows of an article (read by
+    :func:`pipelines.pageread.read_page`)."""
+
+    headline: str | None = None
+    """The article's ``<h1>`` (never the paper's name), if any."""
+    title_agrees: bool = False
+    """That ``<h1>`` agrees with a metadata title or the ``<title>``."""
+    site_title: bool = False
+    """The page's title is the paper's name."""
+    declared_body: bool = False
+    """Metadata carries the article's text (JSON-LD ``articleBody``)."""
+    dateline: bool = False
+    body_chars: int = 0
+    long_blocks: int = 0
+    """Body blocks of 80+ characters."""
+    teasers: int = 0
+    """Links to other stories of the site inside the body's containers."""
+    teaser_blocks: int = 0
+    """Long body blocks printed under their own link to another story."""
+    story_grid: bool = False
+    """The page has a listing's story grid (:func:`looks_like_listing`)."""
+    canonical_home: bool = False
+    """The page declares the home page as its canonical address."""
+
+
+MIN_TEASERS = 12
+MIN_ARTICLE_CHARS = 400
+MAX_SECTION_WORDS = 6
+
+
+def judge(evidence: Evidence) -> None:
+    """Raise :class:`NotAnArticle` unless the page shows one dominant article: a headline
+    agreeing with its metadata (or, with no metadata, a printed dateline), one main text
+    that is not a list of story summaries."""
+    ev = evidence
+    if ev.long_blocks >= 3 and ev.teaser_blocks * 2 >= ev.long_blocks:
+        raise NotAnArticle("listing", "the main text is story summaries under their links")
+    if ev.title_agrees:
+        return
+    if ev.teasers >= max(MIN_TEASERS, ev.long_blocks) or ev.story_grid:
+        raise NotAnArticle("listing", "many story links and no headline agreeing with metadata")
+    small = ev.body_chars < MIN_ARTICLE_CHARS or ev.long_blocks < 2
+    if small and not ev.declared_body and (ev.site_title or ev.canonical_home):
+        raise NotAnArticle("soft-404", "no article: the page is titled with the paper's name")
+    short = ev.headline is not None and len(ev.headline.split()) <= MAX_SECTION_WORDS
+    if small and not ev.declared_body and short and not ev.dateline:
+        raise NotAnArticle("listing", f"a section name as headline ({ev.headline})")
