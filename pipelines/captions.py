@@ -151,6 +151,8 @@ CAPTION_HINT = re.compile(
 )
 """Class/id words of a caption element (``figcaption`` needs none)."""
 IMAGE_BOX_DEPTH = 3
+MAX_LOOSE_CAPTION = 300
+"""A caption printed as a plain paragraph under its image is short."""
 """A caption shares an ancestor this close with its image."""
 
 
@@ -188,7 +190,23 @@ def _captioned_image(el: HtmlElement) -> HtmlElement | None:
         return _nearby_image(el)
     if el.tag == "td" and next(el.iter("img"), None) is None and _image_row_above(el):
         return _nearby_image(el)
+    if el.tag == "p":
+        return _image_above(el)
     return None
+
+
+def _image_above(p: HtmlElement) -> HtmlElement | None:
+    """The image of a paragraph printed as its caption: right after a paragraph (or
+    box) holding only that image, short, and in italics or ending with a credit."""
+    above = p.getprevious()
+    img = next(above.iter("img"), None) if above is not None else None
+    if img is None or clean_text(above.text_content()) or next(p.iter("img"), None) is not None:
+        return None
+    text = clean_text(p.text_content())
+    if not text or len(text) > MAX_LOOSE_CAPTION:
+        return None
+    italic = len(p) == 1 and p[0].tag in ("em", "i") and not clean_text(p.text)
+    return img if italic or parse_credit(text) is not None else None
 
 
 def _caption_named(el: HtmlElement) -> bool:
