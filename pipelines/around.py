@@ -28,7 +28,7 @@ TAG_HINT = re.compile(r"\btags?\b|tag list|keywords?|tu khoa|tukhoa|\btopics?\b|
 TAG_LABEL = re.compile(r"(?:tags?|tu khoa|chu de|keywords?|topics?|hashtags?)(?: lien quan)?")
 """A tag list's label, folded ("Từ khoá:" -> "tu khoa")."""
 CATEGORY_HINT = re.compile(r"\bcate|category|chuyen muc|chuyenmuc|\bsection\b|folder|\bzone\b")
-BREADCRUMB_HINT = re.compile(r"breadcrumb|bread crumb|duong dan")
+BREADCRUMB_HINT = re.compile(r"breadcrumb|bread crumb|duong dan|\bpath\b|crumbs?")
 HOME_NAMES = frozenset({"trangchủ", "home", "trangchu", "homepage"})
 FURNITURE = re.compile(r"\bnav\b|menu|footer|^header|site header|trending|xu huong|\bhot\b")
 MAX_TAG_WORDS = 8

@@ -44,7 +44,7 @@ TAG_SECTIONS = frozenset({"tag", "tags", "tu-khoa"})
 TOPIC_SECTIONS = frozenset({"chu-de", "event", "su-kien-noi-bat"})
 SEARCH_SECTIONS = frozenset({"tim-kiem", "search", "tim-kiem.html", "search.html"})
 TOPIC_PAGE = re.compile(r"-event\d+\.html?$")
-ARTICLE_ID = re.compile(r"[-/](?:post)?(\d{5,})\.(?:html?|amp)$")
+ARTICLE_ID = re.compile(r"[-/](?:post|[a-z]{1,3})?(\d{5,})\.(?:html?|amp|chn|ldo|vnp|aspx?)$")
 PLAIN_ABSOLUTE_URL = re.compile(r"https?://([^/?#;\s\[\]\\]+)(?:/[^?#;\s\\]*)?")
 """An absolute URL that ``urljoin`` gives back as it is (no query, fragment, params,
 white space or bracket; the host is checked to be ASCII)."""
@@ -59,7 +59,7 @@ FIRST_TITLE = XPath("descendant::title[1]")
 FIRST_H1 = XPath("descendant::h1[1]")
 """Positional steps: libxml2 stops at the first match instead of walking the page."""
 LINK_TARGETS = XPath("descendant::a/@href")
-STORY_LINK_HINT = re.compile(r"\d{5,}\.(?:html?|amp)")
+STORY_LINK_HINT = re.compile(r"\d{5,}\.(?:html?|amp|chn|ldo|vnp|aspx?)")
 """What an article link's ``href`` must contain (checked before the cost of resolving it)."""
 LISTING_LINK_COUNT = XPath(
     "count(descendant::h3[contains(concat(' ', normalize-space(@class), ' '), ' b-grid__title ')]"

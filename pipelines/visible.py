@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -42,10 +43,14 @@ MAX_DATE_EXTRA = 24
 BOX_WORDS = re.compile(
     r"related|relate|comment|binhluan|sidebar|menu|\bnav\b|footer|clock|today|weather|"
     r"topbar|top bar|lienquan|lien quan|tin khac|xem them|doc nhieu|trending|widget|"
-    r"\bads?\b|banner|header top|header date|site header"
+    r"\bads?\b|banner|header top|header date|header time|site header|^header$"
 )
 """Boxes whose dates are not the article's (clocks, teasers, comments)."""
+TITLE_HINT = re.compile(r"title|headline|tieu de|tieude")
+MAX_HEADLINE = 300
 MIN_LEAD = 30
+DATE_LEVELS = 3
+"""The dateline is looked for in the region and its parent and grandparent."""
 HIDDEN_STYLE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")
 
 
@@ -144,13 +149,20 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
     """ "Tiêu đề - Báo Nghệ An" -> "Tiêu đề" (only when the last part names the site:
     the host's name "baonghean", or ``og:site_name``, compared without diacritics)."""
     parts = TITLE_SEPARATORS.split(title)
-    if len(parts) < 2 or len(parts[-1].split()) > 6:
+    if len(parts) < 2:
         return title
-    last = fold_diacritics(parts[-1]).replace(" ", "")
     names = {fold_diacritics(n).replace(" ", "") for n in site_names}
-    if any(name and name in last for name in names):
-        return title[: title.rfind(parts[-1])].rstrip(" -|–—:")
+    last, opening = parts[-1], parts[0]
+    if len(last.split()) <= 6 and _named(last, names):
+        return title[: title.rfind(last)].rstrip(" -|–—:")
+    if len(opening.split()) <= 3 and _named(opening, names):  # "Baonghean - Tiêu đề"
+        return title[len(opening) :].lstrip(" -|–—:")
     return title
+
+
+def _named(part: str, names: set[str]) -> bool:
+    folded = fold_diacritics(part).replace(" ", "")
+    return any(name and name in folded for name in names)
 
 
 def agrees(a: str, b: str) -> bool:
@@ -172,11 +184,30 @@ def headline_element(
     for h1 in named:
         if any(agrees(one_line(h1), title) for title in titles):
             return h1
-    if body_start is None or not named:
+    if not named:
+        return _titled(tree, titles, body_start)
+    if body_start is None:
         return named[0] if named else None
     order = {el: i for i, el in enumerate(tree.iter())}
     before = [h for h in named if order[h] < order[body_start]]
     return before[-1] if before else named[0]
+
+
+def _titled(
+    tree: HtmlElement, titles: list[str], body_start: HtmlElement | None
+) -> HtmlElement | None:
+    """With no ``<h1>``: the last title-named element (or ``<h2>``) before the body that
+    agrees with a metadata title ("div.news_title" of older templates)."""
+    found = None
+    for el in tree.iter():
+        if el is body_start:
+            break
+        if not isinstance(el.tag, str) or not (el.tag == "h2" or TITLE_HINT.search(name_words(el))):
+            continue
+        text = one_line(el)
+        if text and len(text) <= MAX_HEADLINE and any(agrees(text, t) for t in titles):
+            found = el
+    return found
 
 
 def find_sapo(region: Region, descriptions: list[str]) -> tuple[str, HtmlElement] | None:
@@ -184,13 +215,21 @@ def find_sapo(region: Region, descriptions: list[str]) -> tuple[str, HtmlElement
     body's first block) agreeing with a metadata description; else a lead-named
     element there."""
     candidates = [el for el in _header_zone(region) if len(one_line(el)) >= MIN_LEAD]
-    if region.body.blocks and _set_apart_lead(*region.body.blocks[0]):
-        candidates.append(region.body.blocks[0][0])
+    opening = region.body.blocks[0] if region.body.blocks else None
+    if opening is not None and _set_apart_lead(*opening):
+        candidates.append(opening[0])
     agreeing = [el for el in candidates if any(lead_agrees(one_line(el), d) for d in descriptions)]
-    named = [el for el in candidates[:-1] if LEAD_HINT.search(name_words(el))]
+    named = [el for el in candidates if _lead_marked(el, opening)]
     for el in agreeing[:1] or named[:1]:
         return _with_outlet_tag(el), el
     return None
+
+
+def _lead_marked(el: HtmlElement, opening: tuple[HtmlElement, str] | None) -> bool:
+    """A lead-named element above the body, or a body opening with an outlet tag."""
+    if opening is not None and el is opening[0]:
+        return bool(PAREN_TAG.match(opening[1]))
+    return bool(LEAD_HINT.search(name_words(el)))
 
 
 def _set_apart_lead(owner: HtmlElement, text: str) -> bool:
@@ -240,15 +279,26 @@ def _with_outlet_tag(el: HtmlElement) -> str:
 
 def find_dateline(region: Region) -> str | None:
     """The printed date: the innermost short date text nearest the headline above the
-    body, else a date-named one below it; outside boilerplate (clocks, comments)."""
-    found = [el for el in region.scope.iter() if _dated(el, region)]
-    found = [el for el in found if not any(_dated(d, region) for d in el.iterdescendants())]
-    above = [el for el in found if region.before_body(el) and not _boxed(el, region)]
-    below = [el for el in found if region.after_body(el) and DATE_HINT.search(name_words(el))]
-    above.sort(key=lambda el: abs(region.pos(el) - region.head()))
-    for el in above + below:
-        return one_line(el)
+    body (one with a time first), else a date-named one below it; outside boilerplate
+    (clocks, teasers, comments). Looked for in the region, then up to two levels
+    around it."""
+    scope = region.scope
+    for _ in range(DATE_LEVELS):
+        found = [el for el in scope.iter() if _dated(el, region)]
+        found = [el for el in found if not any(_dated(d, region) for d in el.iterdescendants())]
+        above = [el for el in found if region.before_body(el) and not _boxed(el, scope)]
+        below = [el for el in found if region.after_body(el) and DATE_HINT.search(name_words(el))]
+        above.sort(key=lambda el: (not _timed(el), abs(region.pos(el) - region.head())))
+        for el in above + below:
+            return one_line(el)
+        if scope.getparent() is None:
+            break
+        scope = scope.getparent()
     return None
+
+
+def _timed(el: HtmlElement) -> bool:
+    return isinstance(parse_dateline(one_line(el)), datetime)
 
 
 def _dated(el: HtmlElement, region: Region) -> bool:
@@ -266,10 +316,10 @@ def _digits(text: str | None) -> bool:
     return bool(text) and any(ch.isdigit() for ch in text or "")
 
 
-def _boxed(el: HtmlElement, region: Region) -> bool:
-    """Inside a boilerplate-named box (clock, related list, comments) within the scope."""
+def _boxed(el: HtmlElement, scope: HtmlElement) -> bool:
+    """Inside a boilerplate-named box (clock, related list, comments) within ``scope``."""
     for node in el.iterancestors():
-        if node is region.scope:
+        if node is scope:
             return False
         if BOX_WORDS.search(name_words(node)):
             return True
