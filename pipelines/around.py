@@ -25,12 +25,15 @@ AUTHOR_HINT = re.compile(
 )
 AUTHOR_PAGE = re.compile(r"(?i)/(?:tac-?gia|authors?|nguoi-viet|phong-vien|writers?)[/-]")
 TAG_HINT = re.compile(r"\btags?\b|tag list|keywords?|tu khoa|tukhoa|\btopics?\b|hashtags?")
-TAG_LABEL = re.compile(r"(?:tags?|tu khoa|chu de|keywords?|topics?|hashtags?)(?: lien quan)?")
+TAG_LABEL = re.compile(r"(?:tags?|the|tu khoa|chu de|keywords?|topics?|hashtags?)(?: lien quan)?")
 """A tag list's label, folded ("Từ khoá:" -> "tu khoa")."""
-CATEGORY_HINT = re.compile(r"\bcate|category|chuyen muc|chuyenmuc|\bsection\b|folder|\bzone\b")
+CATEGORY_HINT = re.compile(
+    r"\bcate|\bcat\b|category|chuyen muc|chuyenmuc|\bsection\b|folder|\bzone\b"
+)
 BREADCRUMB_HINT = re.compile(r"breadcrumb|bread crumb|duong dan|\bpath\b|crumbs?")
 HOME_NAMES = frozenset({"trangchủ", "home", "trangchu", "homepage"})
-FURNITURE = re.compile(r"\bnav\b|menu|footer|^header|site header|trending|xu huong|\bhot\b")
+FURNITURE = re.compile(r"footer|^header|site header|\bhot\b")
+MENU = re.compile(r"\bnav\b|menu|trending|xu huong")
 MAX_TAG_WORDS = 8
 MAX_TAGS = 30
 MAX_NAME_LINKS = 6
@@ -128,7 +131,7 @@ def _tag_list(region: Region, keywords: list[str]) -> list[str]:
         if not (named or (keywords and len(el) >= 2)):
             continue
         items = _tag_items(el)
-        if not items or _furniture(el):
+        if not items or _furniture(el, region.scope):
             continue
         if _hits(items, keywords) >= max(2, len(items) / 2):
             agreeing.append(items)
@@ -190,11 +193,18 @@ def _hits(items: list[str], keywords: list[str]) -> int:
     return sum(squash_key(item) in keys for item in items)
 
 
-def _furniture(el: HtmlElement) -> bool:
-    return any(
-        node.tag in ("nav", "header", "footer") or FURNITURE.search(name_words(node))
-        for node in (el, *el.iterancestors())
-    )
+def _furniture(el: HtmlElement, scope: HtmlElement) -> bool:
+    """In the page's navigation, header or footer (an article's own footer, inside the
+    region, is where tags are often printed)."""
+    inside = el is scope or scope in set(el.iterancestors())
+    for node in (el, *el.iterancestors()):
+        if node is scope:
+            inside = False
+        if node.tag == "nav" or MENU.search(name_words(node)):
+            return True
+        if not inside and (node.tag in ("header", "footer") or FURNITURE.search(name_words(node))):
+            return True
+    return False
 
 
 def find_category(region: Region, trail: list[str], headline: str) -> str | None:

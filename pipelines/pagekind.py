@@ -218,6 +218,7 @@ class Evidence:
 
 
 MIN_TEASERS = 12
+MIN_LINKED = 8
 MIN_ARTICLE_CHARS = 400
 MAX_SECTION_WORDS = 6
 
@@ -229,11 +230,13 @@ def judge(evidence: Evidence) -> None:
     ev = evidence
     if ev.long_blocks >= 3 and ev.teaser_blocks * 2 >= ev.long_blocks:
         raise NotAnArticle("listing", "the main text is story summaries under their links")
+    small = ev.body_chars < MIN_ARTICLE_CHARS or ev.long_blocks < 2
     if ev.title_agrees:
+        if not ev.body_chars and (ev.story_grid or ev.teasers >= MIN_LINKED):
+            raise NotAnArticle("listing", "story links and no text under the headline")
         return
     if ev.teasers >= max(MIN_TEASERS, ev.long_blocks) or ev.story_grid:
         raise NotAnArticle("listing", "many story links and no headline agreeing with metadata")
-    small = ev.body_chars < MIN_ARTICLE_CHARS or ev.long_blocks < 2
     if small and not ev.declared_body and (ev.site_title or ev.canonical_home):
         raise NotAnArticle("soft-404", "no article: the page is titled with the paper's name")
     short = ev.headline is not None and len(ev.headline.split()) <= MAX_SECTION_WORDS

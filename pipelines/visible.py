@@ -140,7 +140,9 @@ def names_site(text: str, keys: set[str]) -> bool:
     if len(key) < 3:
         return False
     return any(
-        key == site or (site in key and len(key) <= len(site) + 8) or (key in site)
+        key == site
+        or (site in key and len(key) <= len(site) + 8)
+        or (key in site and len(key) >= 0.75 * len(site))
         for site in keys
     )
 
@@ -185,7 +187,7 @@ def headline_element(
         if any(agrees(one_line(h1), title) for title in titles):
             return h1
     if not named:
-        return _titled(tree, titles, body_start)
+        return _titled(tree, titles, keys, body_start)
     if body_start is None:
         return named[0] if named else None
     order = {el: i for i, el in enumerate(tree.iter())}
@@ -194,7 +196,7 @@ def headline_element(
 
 
 def _titled(
-    tree: HtmlElement, titles: list[str], body_start: HtmlElement | None
+    tree: HtmlElement, titles: list[str], keys: set[str], body_start: HtmlElement | None
 ) -> HtmlElement | None:
     """With no ``<h1>``: the last title-named element (or ``<h2>``) before the body that
     agrees with a metadata title ("div.news_title" of older templates)."""
@@ -205,7 +207,9 @@ def _titled(
         if not isinstance(el.tag, str) or not (el.tag == "h2" or TITLE_HINT.search(name_words(el))):
             continue
         text = one_line(el)
-        if text and len(text) <= MAX_HEADLINE and any(agrees(text, t) for t in titles):
+        if not text or len(text) > MAX_HEADLINE or names_site(text, keys):
+            continue
+        if any(agrees(text, t) for t in titles):
             found = el
     return found
 
