@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml.html import HtmlElement
 
 from pipelines.bylines import is_outlet, looks_like_byline, split_byline
 from pipelines.generic_names import name_words
-from pipelines.text import clean_text, fold_diacritics, squash_key
-from pipelines.visible import Region, agrees, names_site, one_line
+from pipelines.region import Region, agrees, names_site, one_line
+from pipelines.text import clean_text, fold_diacritics, squash_key, text_content
 
 AUTHOR_HINT = re.compile(
     r"author|byline|tac gia|tacgia|writer|reporter|signature|nguoi viet|phong vien"
@@ -38,6 +39,10 @@ MAX_TAG_WORDS = 8
 MAX_TAGS = 30
 MAX_NAME_LINKS = 6
 MAX_ITEM_ELEMENTS = 12
+MAX_LABEL = 40
+AROUND_LEVELS = 3
+"""Tags are printed in the article's region or up to this many levels around it."""
+LIST_TAGS = ("ul", "ol", "div", "p", "section", "span")
 """A tag list's item is a link or two, never a teaser with its picture and summary."""
 
 
@@ -82,9 +87,7 @@ def byline_like(text: str) -> bool:
     if looks_like_byline(text):
         return True
     authors, _ = split_byline(text)
-    return bool(authors) and all(
-        1 <= len(name.split()) <= 5 and name.isupper() for name in authors
-    )
+    return bool(authors) and all(1 <= len(name.split()) <= 5 and name.isupper() for name in authors)
 
 
 def _author_named(el: HtmlElement) -> bool:
@@ -124,11 +127,15 @@ def find_tags(region: Region, keywords: list[str], declared: list[str]) -> list[
 def _tag_list(region: Region, keywords: list[str]) -> list[str]:
     best: list[str] = []
     agreeing: list[list[str]] = []
-    for el in region.scope.getroottree().iter("ul", "ol", "div", "p", "section", "span"):
-        if not 1 <= len(el) <= MAX_TAGS + 1:
+    root = _neighbourhood(region.scope)
+    keyed = _keyword_link_boxes(root, {squash_key(k) for k in keywords})
+    around = set(region.scope.iterancestors())
+    head = region.head()
+    for el in root.iter(LIST_TAGS):
+        if region.pos(el) <= head or not 1 <= len(el) <= MAX_TAGS + 1:
             continue
-        named = _labelled_or_named(el, region)
-        if not (named or (keywords and len(el) >= 2)):
+        named = _labelled_or_named(el, region, around)
+        if not (named or el in keyed):
             continue
         items = _tag_items(el)
         if not items or _furniture(el, region.scope):
@@ -140,10 +147,34 @@ def _tag_list(region: Region, keywords: list[str]) -> list[str]:
     return max(agreeing, key=lambda items: _hits(items, keywords)) if agreeing else best
 
 
-def _labelled_or_named(el: HtmlElement, region: Region) -> bool:
-    near = region.pos(el) > region.head() and (
-        region.after_body(el) or el in region.scope.iterancestors()
-    )
+def _neighbourhood(scope: HtmlElement) -> HtmlElement:
+    """The region and what lies around it: its ancestor :data:`AROUND_LEVELS` up."""
+    node = scope
+    for _ in range(AROUND_LEVELS):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        node = parent
+    return node
+
+
+def _keyword_link_boxes(root: HtmlElement, keys: set[str]) -> set[HtmlElement]:
+    """Elements up to three levels around links named like a keyword."""
+    boxes: set[HtmlElement] = set()
+    if not keys:
+        return boxes
+    longest = max(map(len, keys)) + MAX_LABEL
+    for link in root.iter("a"):
+        text = text_content(link)
+        if len(text) <= longest and squash_key(text) in keys:
+            boxes.update(islice(link.iterancestors(), 3))
+    return boxes
+
+
+def _labelled_or_named(el: HtmlElement, region: Region, around: set[HtmlElement]) -> bool:
+    """A tag-named or labelled list below the body, or around the article (``around``:
+    the region's ancestors)."""
+    near = region.pos(el) > region.head() and (region.after_body(el) or el in around)
     if not near:
         return False
     return bool(TAG_HINT.search(name_words(el))) or _label_of(el) is not None
@@ -152,8 +183,11 @@ def _labelled_or_named(el: HtmlElement, region: Region) -> bool:
 def _label_of(el: HtmlElement) -> HtmlElement | None:
     """The list's first item when it is a label ("Từ khóa:")."""
     first = next((child for child in el if isinstance(child.tag, str)), None)
-    if first is not None and TAG_LABEL.fullmatch(_folded(one_line(first))):
-        return first
+    if first is None or sum(1 for _ in islice(first.iter(), 5)) > 4:
+        return None
+    text = text_content(first)
+    if len(text) <= MAX_LABEL and ":" in text or len(text) <= MAX_LABEL // 2:
+        return first if TAG_LABEL.fullmatch(_folded(text)) else None
     return None
 
 
@@ -168,7 +202,7 @@ def _tag_items(el: HtmlElement) -> list[str]:
     for child in el:
         if not isinstance(child.tag, str) or child is label:
             continue
-        if sum(1 for _ in child.iter()) > MAX_ITEM_ELEMENTS:
+        if sum(1 for _ in islice(child.iter(), MAX_ITEM_ELEMENTS + 1)) > MAX_ITEM_ELEMENTS:
             return []
         links = list(child.iter("a"))
         texts = [one_line(a) for a in links] if links else [one_line(child)]
@@ -210,7 +244,8 @@ def _furniture(el: HtmlElement, scope: HtmlElement) -> bool:
 def find_category(region: Region, trail: list[str], headline: str) -> str | None:
     """Last item of the breadcrumb trail (metadata, else printed), else the section
     link printed by the headline."""
-    for items in (trail, _printed_trail(region)):
+    for items in (trail, None):
+        items = _printed_trail(region) if items is None else items
         names = [n for n in items if squash_key(n) not in HOME_NAMES and not agrees(n, headline)]
         if names:
             return names[-1]

@@ -42,7 +42,6 @@ from pipelines.fields import (
     without_repeats,
 )
 from pipelines.metadata import read_metadata
-from pipelines.pageread import PageReading, read_page
 from pipelines.pagekind import (
     REASONS,
     NotAnArticle,
@@ -56,11 +55,12 @@ from pipelines.pagekind import (
     parse_html,
     site_of,
 )
+from pipelines.pageread import PageReading, read_page
 from pipelines.record import RECORD_FIELDS
+from pipelines.region import strip_site_suffix
 from pipelines.sites import find_layout
 from pipelines.sites.base import Extracted
 from pipelines.text import clean_text, text_content
-from pipelines.visible import strip_site_suffix
 
 __all__ = ["REASONS", "NotAnArticle", "extract_page", "main", "strip_site_suffix"]
 
@@ -141,7 +141,9 @@ def _record(
         "body": "\n\n".join(paragraphs),
         "captions": captions,
         "category": first(site.category, shown.category, meta.category),
-        "tags": tags_of(site.tags or shown.tags or (meta.tags if _declared(page, extractor) else None)),
+        "tags": tags_of(
+            site.tags or shown.tags or (meta.tags if _declared(page, extractor) else None)
+        ),
         "language": _language(site.language or meta.language, paragraphs),
         "extractor": extractor,
         "fetched_at": None,

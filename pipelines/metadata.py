@@ -246,9 +246,7 @@ def _facts(meta: MetaContents, objects: list[dict[str, Any]], obj: Any) -> MetaF
     return MetaFacts(
         titles=[t for t in (*(meta.first(key) for key in TITLE_KEYS), *ld_titles) if t],
         site_names=[
-            name
-            for name in (*(meta.first(key) for key in SITE_NAME_KEYS), twitter_site)
-            if name
+            name for name in (*(meta.first(key) for key in SITE_NAME_KEYS), twitter_site) if name
         ]
         + publisher_names(objects),
         article_typed=obj is not None or (meta.first("og:type") or "").lower() == "article",

@@ -19,20 +19,18 @@ from pipelines.captions import find_captions
 from pipelines.generic import GenericBody, read_body
 from pipelines.metadata import Metadata
 from pipelines.pagekind import ARTICLE_ID, Evidence, join_url, looks_like_listing
-from pipelines.sites.base import Extracted
-from pipelines.text import clean_text, fold_diacritics, squash_key
-from pipelines.visible import (
+from pipelines.region import (
     Region,
     agrees,
-    find_dateline,
-    find_sapo,
-    headline_element,
     locate,
     names_site,
     one_line,
     site_keys,
     strip_site_suffix,
 )
+from pipelines.sites.base import Extracted
+from pipelines.text import clean_text, fold_diacritics, squash_key
+from pipelines.visible import find_dateline, find_sapo, headline_element
 
 
 @dataclass
@@ -183,12 +181,11 @@ def _teaser(owner: HtmlElement, text: str, region: Region, url: str) -> bool:
     node = owner
     for _ in range(TEASER_DEPTH):
         node = node.getparent()
-        if node is None:
+        if node is None or len(node.text_content()) > 1.5 * len(text) + TEASER_EXTRA:
             return False
         heads = [h for h in node.iter(HEADINGS) if _linked(h, url)]
         if heads:
-            small = len(node.text_content()) <= 1.5 * len(text) + TEASER_EXTRA
-            return small and len(heads) == 1 and region.pos(heads[0]) < region.pos(owner)
+            return len(heads) == 1 and region.pos(heads[0]) < region.pos(owner)
     return False
 
 
