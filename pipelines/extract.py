@@ -157,17 +157,17 @@ def _byline(
     extractor: str,
     page: PageReading | None,
 ) -> str | None:
-    """The printed byline (a signed last paragraph of a generic or metadata body is
-    taken off it), else metadata's when it names people, not the publisher."""
+    """The printed byline (a signed last paragraph of a JSON-LD body is taken off it),
+    else metadata's when it names people, not the publisher."""
     site, shown, meta = layers
+    keys = set(page.site) if page is not None else set()
     printed = first(site.byline, shown.byline)
-    if extractor in ("metadata", "generic") and paragraphs and _signed(paragraphs[-1]):
+    if extractor == "metadata" and paragraphs and _signed(paragraphs[-1], keys):
         signed = paragraphs.pop()
         printed = printed or signed
     if printed:
         return printed
     declared = first(meta.byline)
-    keys = set(page.site) if page is not None else set()
     return declared if declared and not is_publisher(declared, keys) else None
 
 
@@ -176,8 +176,10 @@ def _declared(page: PageReading | None, extractor: str) -> bool:
     return page is None or extractor == "metadata"
 
 
-def _signed(paragraph: str) -> bool:
-    return looks_like_byline(paragraph) and len(paragraph.split()) <= 6
+def _signed(paragraph: str, keys: set[str]) -> bool:
+    return looks_like_byline(paragraph) and len(paragraph.split()) <= 6 and (
+        not is_publisher(paragraph, keys) or paragraph.lower().startswith("theo ")
+    )
 
 
 def _meta_headline(

@@ -14,10 +14,11 @@ import re
 from collections.abc import Collection, Iterator
 from typing import Any
 
+import lxml.html
 from lxml.html import HtmlElement
 
 from pipelines.sites.base import Extracted
-from pipelines.text import clean_value
+from pipelines.text import clean_value, text_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ ORGANIZATION_TYPES = PUBLISHER_TYPES | {"WebSite", "OnlineBusiness", "WebPage"}
 """Authors of these types are not people."""
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r?\n")
+_MARKUP = re.compile(r"</?(?:p|div|br|body|h[2-6]|figure|img|span|strong|em|a)\b[^>]*>", re.I)
 
 
 def ld_objects(scripts: list[HtmlElement]) -> Iterator[dict[str, Any]]:
@@ -128,9 +130,17 @@ def from_json_ld(obj: dict[str, Any], skip: Collection[str] = ()) -> Extracted:
         found.tags = ld_keywords(obj.get("keywords")) or None
     body = obj.get("articleBody")
     if isinstance(body, str) and "paragraphs" not in skip:
-        paragraphs = (clean_value(p) for p in _PARAGRAPH_BREAK.split(body))
-        found.paragraphs = [p for p in paragraphs if p] or None
+        found.paragraphs = body_paragraphs(body) or None
     return found
+
+
+def body_paragraphs(body: str) -> list[str]:
+    """An ``articleBody`` as paragraphs: lines of text, or the blocks of HTML markup."""
+    if _MARKUP.search(body):
+        root = lxml.html.fragment_fromstring(body, create_parent="div")
+        return [text for _, text in text_blocks(root)]
+    paragraphs = (clean_value(p) for p in _PARAGRAPH_BREAK.split(body))
+    return [p for p in paragraphs if p]
 
 
 def breadcrumb_names(objects: list[dict[str, Any]]) -> list[str]:

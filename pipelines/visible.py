@@ -193,7 +193,7 @@ def find_dateline(region: Region) -> str | None:
         levels.append(levels[-1].getparent())
     above = _innermost([el for el in region.before(levels[-1]) if _dated(el)])
     below = [el for el in region.after(region.scope) if DATE_HINT.search(name_words(el))]
-    below = _innermost([el for el in below if _dated(el)])
+    below = _innermost([el for el in below if _dated(el) and not _boxed(el, region.scope)])
     for scope in levels:
         start, end = region.pos(scope), last_position(region.order, scope)
         shown = [el for el in above if start <= region.pos(el) <= end and not _boxed(el, scope)]
