@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -60,12 +59,9 @@ from pipelines.record import RECORD_FIELDS
 from pipelines.region import strip_site_suffix
 from pipelines.sites import find_layout
 from pipelines.sites.base import Extracted
-from pipelines.text import clean_text, text_content
+from pipelines.text import clean_text, is_vietnamese, text_content
 
 __all__ = ["REASONS", "NotAnArticle", "extract_page", "main", "strip_site_suffix"]
-
-VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
-
 
 def extract_page(
     body: bytes, url: str, headers: Mapping[Any, Any] | None = None, *, site_rules: bool = True
@@ -216,8 +212,7 @@ def _language(declared: str | None, paragraphs: list[str]) -> str:
     code = clean_text(declared).replace("_", "-").split("-")[0].lower()
     if code:
         return code
-    sample = " ".join(paragraphs[:5]).lower()
-    return "vi" if VIETNAMESE_LETTERS.search(sample) else "und"
+    return "vi" if is_vietnamese(" ".join(paragraphs[:5])) else "und"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,9 @@ from pipelines.text import clean_text, squash_key
 
 Layers = tuple[Extracted, Extracted, Extracted]
 """(site layout, visible page, metadata)."""
+OPENING_LINES = 3
+SHORT_LINE = 80
+"""Lines above a lead printed in the body are short (a toolbar, a meta line)."""
 MIN_LD_AGREEMENT = 0.85
 MAX_TEASER_CHARS = 500
 """A generic body this short may be a teaser of the JSON-LD text."""
@@ -111,14 +114,25 @@ def _normal_case(name: str) -> str:
 
 
 def without_repeats(paragraphs: list[str], repeated: list[str | None]) -> list[str]:
-    """Leading paragraphs that repeat the headline or sapo dropped; then every paragraph
-    that repeats a caption, the dateline or the byline."""
+    """Leading paragraphs that repeat the headline or sapo dropped (with the short lines
+    above a sapo printed in the body); then every paragraph that repeats a caption, the
+    dateline or the byline."""
     references = [text for text in repeated[:2] if text]
-    start = 0
+    start = _after_lead(paragraphs, repeated[1])
     while start < len(paragraphs) and any(same_text(paragraphs[start], t) for t in references):
         start += 1
     others = {squash_key(text) for text in repeated[2:] if text}
     return [p for p in paragraphs[start:] if p and squash_key(p) not in others]
+
+
+def _after_lead(paragraphs: list[str], sapo: str | None) -> int:
+    """Index of a sapo among the body's first short lines (0 when it is not there)."""
+    for index, paragraph in enumerate(paragraphs[:OPENING_LINES]):
+        if sapo and same_text(paragraph, sapo):
+            return index
+        if len(paragraph) >= SHORT_LINE:
+            break
+    return 0
 
 
 def same_text(a: str, b: str) -> bool:

@@ -30,7 +30,7 @@ from pipelines.region import (
 )
 from pipelines.sites.base import Extracted
 from pipelines.text import clean_text, fold_diacritics, squash_key
-from pipelines.visible import find_dateline, find_sapo, headline_element
+from pipelines.visible import find_dateline, find_sapo, headline_element, opening_dateline
 
 
 @dataclass
@@ -47,7 +47,7 @@ def read_page(tree: HtmlElement, url: str, meta: Metadata) -> PageReading:
     facts = meta.facts
     keys = site_keys(facts.site_names, url)
     titles = [*facts.titles, *_page_title(tree, facts.site_names, url)]
-    body = without_house_notice(read_body(tree, url), keys)
+    opening, body = opening_dateline(without_house_notice(read_body(tree, url), keys))
     first = body.blocks[0][0] if body.blocks else None
     h1 = headline_element(tree, titles, keys, first)
     region = locate(tree, body, h1)
@@ -67,6 +67,7 @@ def read_page(tree: HtmlElement, url: str, meta: Metadata) -> PageReading:
         _teaser(owner, text, region, url) for owner, text in body.blocks if len(text) >= 80
     )
     found = _fields(region, meta, headline, keys)
+    found.dateline = found.dateline or opening
     evidence.dateline = found.dateline is not None
     return PageReading(found, evidence, region, frozenset(keys))
 

@@ -24,6 +24,8 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _ASCII_NOT_WORD = bytes(code for code in range(128) if not chr(code).isalnum())
 
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+"""Letters only Vietnamese writes (in lower case)."""
 MAX_ESCAPES = 3
 """Metadata is sometimes escaped twice ("Chi&amp;#7871;n"): decoded up to this many times."""
 
@@ -64,6 +66,10 @@ def clean_text(text: str | None, *, keep_newlines: bool = False) -> str:
         return " ".join(text.split())
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return "\n".join([line for line in lines if line])
+
+
+def is_vietnamese(text: str) -> bool:
+    return bool(VIETNAMESE_LETTERS.search(text.lower()))
 
 
 def decode_entities(text: str) -> str:

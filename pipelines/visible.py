@@ -18,6 +18,7 @@ from itertools import islice
 from lxml.html import HtmlElement
 
 from pipelines.dates import parse_dateline
+from pipelines.generic import GenericBody
 from pipelines.generic_names import name_words
 from pipelines.region import (
     Region,
@@ -27,7 +28,7 @@ from pipelines.region import (
     names_site,
     one_line,
 )
-from pipelines.text import clean_text, squash_key, text_content
+from pipelines.text import clean_text, is_vietnamese, squash_key, text_content
 
 OUTLET_TAG = re.compile(r"\(\s*[^()]{2,40}\)\s*[-–—:]?|[^\s()][^()]{0,30}?\s[-–—]")
 """A lead's outlet prefix as printed: "(VTC News) -", "(Chinhphu.vn) -", "TTO -"."""
@@ -55,6 +56,9 @@ BOX_WORDS = re.compile(
 TITLE_HINT = re.compile(r"title|headline|tieu de|tieude")
 MAX_HEADLINE = 300
 MIN_LEAD = 30
+OPENING_BLOCKS = 3
+OPENING_LEAD = 60
+"""A lead printed in the body is longer than the toolbar or meta lines above it."""
 MAX_LEAD_ELEMENTS = 40
 MAX_LEAD = 1500
 DATE_LEVELS = 3
@@ -105,7 +109,7 @@ def find_sapo(region: Region, descriptions: list[str]) -> tuple[str, HtmlElement
     element there."""
     texts = {el: one_line(el) for el in _header_zone(region) if _small(el) and _long(el)}
     candidates = [el for el, text in texts.items() if len(text) >= MIN_LEAD]
-    opening = region.body.blocks[0] if region.body.blocks else None
+    opening = _opening(region.body)
     if opening is not None and _set_apart_lead(*opening):
         candidates.append(opening[0])
         texts[opening[0]] = opening[1]
@@ -117,6 +121,15 @@ def find_sapo(region: Region, descriptions: list[str]) -> tuple[str, HtmlElement
     return None
 
 
+def _opening(body: GenericBody) -> tuple[HtmlElement, str] | None:
+    """The body's first block of some length, when only short lines (a toolbar, a
+    meta line) come before it."""
+    for owner, text in body.blocks[:OPENING_BLOCKS]:
+        if len(text) >= OPENING_LEAD:
+            return owner, text
+    return None
+
+
 def _lead_marked(el: HtmlElement, opening: tuple[HtmlElement, str] | None) -> bool:
     """A lead-named element above the body, or a body opening with an outlet tag."""
     if opening is not None and el is opening[0]:
@@ -125,8 +138,11 @@ def _lead_marked(el: HtmlElement, opening: tuple[HtmlElement, str] | None) -> bo
 
 
 def _set_apart_lead(owner: HtmlElement, text: str) -> bool:
-    """A first body paragraph printed as a lead: all bold, lead-named, or opening with
-    an outlet tag ("(Baonghean.vn) - ")."""
+    """A first body paragraph printed as a Vietnamese sapo: all bold, lead-named, or
+    opening with an outlet tag ("(Baonghean.vn) - "). (Elsewhere a lead printed in the
+    body, a standfirst, is part of the body.)"""
+    if not is_vietnamese(text):
+        return False
     if LEAD_HINT.search(name_words(owner)) or PAREN_TAG.match(text):
         return True
     bold = [child for child in owner if child.tag in ("b", "strong")]
@@ -218,10 +234,26 @@ def _dated(el: HtmlElement) -> bool:
     text = el.text or ""
     if not (el.tag == "time" or DATE_HINT.search(name_words(el)) or DATE_LIKE.search(text)):
         return False
-    text = one_line(el)
+    return date_text(one_line(el))
+
+
+def date_text(text: str) -> bool:
+    """A short text that is mostly a printed date ("Thứ Năm, 03/10/2024 - 16:40")."""
     if not text or len(text) > MAX_DATE_TEXT or parse_dateline(text) is None:
         return False
     return len(DATE_NOISE.sub("", text)) <= MAX_DATE_EXTRA
+
+
+def opening_dateline(body: GenericBody) -> tuple[str | None, GenericBody]:
+    """A dateline printed among the short blocks that open the body (a layout whose
+    header sits in the article's container), taken off the body."""
+    for index, (_, text) in enumerate(body.blocks):
+        if len(text) >= MAX_DATE_TEXT:
+            break
+        if date_text(text):
+            blocks = body.blocks[:index] + body.blocks[index + 1 :]
+            return text, GenericBody(blocks, body.roots)
+    return None, body
 
 
 def _boxed(el: HtmlElement, scope: HtmlElement) -> bool:
