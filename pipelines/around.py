@@ -20,6 +20,7 @@ from pipelines.bylines import is_outlet, looks_like_byline, split_byline
 from pipelines.generic_names import name_words
 from pipelines.region import Region, agrees, names_site, one_line
 from pipelines.text import clean_text, fold_diacritics, squash_key, text_content
+from pipelines.visible import dateline_element
 
 AUTHOR_HINT = re.compile(
     r"author|byline|tac gia|tacgia|writer|reporter|signature|nguoi viet|phong vien"
@@ -60,7 +61,22 @@ def find_byline(region: Region, site: set[str]) -> str | None:
         if byline_like(text) and not names_site(text, site):
             return text
     names = _author_links(region, site)
-    return " - ".join(names) if names else None
+    return " - ".join(names) if names else _meta_line(region, site)
+
+
+def _meta_line(region: Region, site: set[str]) -> str | None:
+    """Names printed beside the dateline ("Minh Phong • 05/09/2026 - 22:17")."""
+    dated = dateline_element(region)
+    line = dated.getparent() if dated is not None else None
+    for el in line if line is not None else ():
+        text = one_line(el) if el is not dated and isinstance(el.tag, str) else ""
+        if text and byline_like(text) and not names_site(text, site) and not _dateish(text):
+            return text
+    return None
+
+
+def _dateish(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
 
 
 def _signature(owner: HtmlElement, text: str) -> bool:

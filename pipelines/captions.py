@@ -152,6 +152,7 @@ CAPTION_HINT = re.compile(
 """Class/id words of a caption element (``figcaption`` needs none)."""
 IMAGE_BOX_DEPTH = 3
 MAX_LOOSE_CAPTION = 300
+BESIDE_TAGS = frozenset({"span", "div", "em", "i", "small", "p"})
 """A caption printed as a plain paragraph under its image is short."""
 """A caption shares an ancestor this close with its image."""
 
@@ -190,9 +191,28 @@ def _captioned_image(el: HtmlElement) -> HtmlElement | None:
         return _nearby_image(el)
     if el.tag == "td" and next(el.iter("img"), None) is None and _image_row_above(el):
         return _nearby_image(el)
-    if el.tag == "p":
-        return _image_above(el)
-    return None
+    if el.tag == "p" and (img := _image_above(el)) is not None:
+        return img
+    return _beside_image(el) if el.tag in BESIDE_TAGS else None
+
+
+def _beside_image(el: HtmlElement) -> HtmlElement | None:
+    """The image of the only text of a small image box (``div > img + span``): it
+    follows the image, holds no image or link, is short, and ends with a credit or is
+    in italics."""
+    above = el.getprevious()
+    box = el.getparent()
+    if above is None or box is None or next(el.iter("img", "a"), None) is not None:
+        return None
+    img = above if above.tag == "img" else None
+    if img is None and len(above) == 1 and above[0].tag == "img":
+        img = above[0]
+    if img is None or clean_text(above.text_content()) or sum(1 for _ in box.iter("img")) != 1:
+        return None
+    text = clean_text(el.text_content())
+    if not text or len(text) > MAX_LOOSE_CAPTION or clean_text(box.text_content()) != text:
+        return None
+    return img if parse_credit(text) is not None or el.tag in ("em", "i") else None
 
 
 def _image_above(p: HtmlElement) -> HtmlElement | None:

@@ -200,23 +200,33 @@ def _with_outlet_tag(el: HtmlElement, text: str) -> str:
 
 
 def find_dateline(region: Region) -> str | None:
+    """The printed date's text (see :func:`dateline_element`)."""
+    el = dateline_element(region)
+    return one_line(el) if el is not None else None
+
+
+def dateline_element(region: Region) -> HtmlElement | None:
     """The printed date: the innermost short date text nearest the headline above the
     body (one with a time first), else a date-named one below it; outside boilerplate
-    (clocks, teasers, comments). Looked for in the region, then up to two levels
-    around it."""
+    (clocks, teasers, comments, the site's header). Looked for in the region, then up to
+    two levels around it."""
     levels = [region.scope]
     while len(levels) < DATE_LEVELS and levels[-1].getparent() is not None:
         levels.append(levels[-1].getparent())
     above = _innermost([el for el in region.before(levels[-1]) if _dated(el)])
-    below = [el for el in region.after(region.scope) if DATE_HINT.search(name_words(el))]
-    below = _innermost([el for el in below if _dated(el) and not _boxed(el, region.scope)])
     for scope in levels:
         start, end = region.pos(scope), last_position(region.order, scope)
-        shown = [el for el in above if start <= region.pos(el) <= end and not _boxed(el, scope)]
+        shown = [el for el in above if start <= region.pos(el) <= end and _free(el, scope, region)]
         shown.sort(key=lambda el: (not _timed(el), abs(region.pos(el) - region.head())))
         if shown:
-            return one_line(shown[0])
-    return one_line(below[0]) if below else None
+            return shown[0]
+    below = [el for el in region.after(region.scope) if DATE_HINT.search(name_words(el))]
+    below = _innermost([el for el in below if _dated(el) and _free(el, region.scope, region)])
+    return below[0] if below else None
+
+
+def _free(el: HtmlElement, scope: HtmlElement, region: Region) -> bool:
+    return not _boxed(el, scope, region.headline)
 
 
 def _innermost(dated: list[HtmlElement]) -> list[HtmlElement]:
@@ -256,11 +266,14 @@ def opening_dateline(body: GenericBody) -> tuple[str | None, GenericBody]:
     return None, body
 
 
-def _boxed(el: HtmlElement, scope: HtmlElement) -> bool:
-    """Inside a boilerplate-named box (clock, related list, comments) within ``scope``."""
+def _boxed(el: HtmlElement, scope: HtmlElement, headline: HtmlElement | None) -> bool:
+    """Inside a boilerplate-named box (clock, related list, comments) within ``scope``,
+    or in the page's navigation, sidebar, footer or header (one without the headline)."""
     for node in el.iterancestors():
         if node is scope:
             return False
-        if BOX_WORDS.search(name_words(node)):
+        if node.tag in ("nav", "aside", "footer") or BOX_WORDS.search(name_words(node)):
+            return True
+        if node.tag == "header" and (headline is None or node not in headline.iterancestors()):
             return True
     return False

@@ -154,3 +154,19 @@ def test_no_caption_without_caption_markup_and_never_the_alt_text(markup: str) -
     scope = lxml.html.fromstring(f"<div><p>Đoạn một.</p>{markup}</div>")
     order = {el: i for i, el in enumerate(scope.iter())}
     assert find_captions(scope, 0, order) == []
+
+
+def test_credited_text_beside_the_only_image_of_a_box_without_caption_names() -> None:
+    markup = (
+        f'<div class="z1"><img src="https://x.vn/a.jpg"><span class="z2">{CAPTION}</span></div>'
+    )
+    scope = lxml.html.fromstring(f"<div><p>Đoạn một.</p>{markup}</div>")
+    order = {el: i for i, el in enumerate(scope.iter())}
+    assert [c.text for c in find_captions(scope, 0, order)] == [CAPTION]
+
+
+def test_uncredited_text_beside_an_image_is_not_a_caption() -> None:
+    markup = '<div><img src="/avatar.png"><span>Tối đa: 1500 ký tự Gửi bình luận</span></div>'
+    scope = lxml.html.fromstring(f"<div><p>Đoạn một.</p>{markup}</div>")
+    order = {el: i for i, el in enumerate(scope.iter())}
+    assert find_captions(scope, 0, order) == []
