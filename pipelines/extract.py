@@ -63,6 +63,10 @@ from pipelines.text import clean_text, is_vietnamese, text_content
 
 __all__ = ["REASONS", "NotAnArticle", "extract_page", "main", "strip_site_suffix"]
 
+LANGUAGE_SAMPLE = 2000
+"""Characters of the body that say whether it is Vietnamese."""
+
+
 def extract_page(
     body: bytes, url: str, headers: Mapping[Any, Any] | None = None, *, site_rules: bool = True
 ) -> dict[str, Any]:
@@ -104,6 +108,39 @@ def _record(
 ) -> dict[str, Any]:
     """The record from the site, visible-page and metadata layers."""
     site, shown, meta = layers
+    text = _texts(tree, url, layers, layout, page)
+    authors, source = people(text["byline"])
+    declared_tags = meta.tags if _declared(page, text["extractor"]) else None
+    record: dict[str, Any] = {
+        **text,
+        "url": url,
+        "canonical_url": _canonical(url, site.canonical_url or meta.canonical_url),
+        "site": site_of(url),
+        "article_id": article_id(url),
+        "published_at": to_iso(
+            published(read_dateline(text["dateline"]), machine_date(site, meta))
+        ),
+        "updated_at": to_iso(parse_date(site.updated) or parse_date(meta.updated)),
+        "authors": authors,
+        "source": source,
+        "category": first(site.category, shown.category, meta.category),
+        "tags": tags_of(site.tags or shown.tags or declared_tags),
+        "language": _language(site.language or meta.language, text["body"]),
+        "fetched_at": None,
+    }
+    return {name: record[name] for name in RECORD_FIELDS}
+
+
+def _texts(
+    tree: HtmlElement,
+    url: str,
+    layers: tuple[Extracted, Extracted, Extracted],
+    layout: str | None,
+    page: PageReading | None,
+) -> dict[str, Any]:
+    """Headline, sapo, dateline, byline, captions and body, each once: what one field
+    shows is taken out of the body."""
+    site, shown, meta = layers
     headline = first(site.headline, shown.headline) or _meta_headline(tree, url, meta, page)
     if not headline:
         raise NotAnArticle("no-headline", "no headline found")
@@ -120,31 +157,15 @@ def _record(
         paragraphs = [c["caption"] for c in captions]  # a photo story told in captions
     if not paragraphs:
         raise NotAnArticle("no-body", "no body text found")
-    authors, source = people(byline)
-    record: dict[str, Any] = {
-        "url": url,
-        "canonical_url": _canonical(url, site.canonical_url or meta.canonical_url),
-        "site": site_of(url),
-        "article_id": article_id(url),
+    return {
         "headline": headline,
         "sapo": sapo,
         "dateline": dateline,
-        "published_at": to_iso(published(read_dateline(dateline), machine_date(site, meta))),
-        "updated_at": to_iso(parse_date(site.updated) or parse_date(meta.updated)),
         "byline": byline,
-        "authors": authors,
-        "source": source,
         "body": "\n\n".join(paragraphs),
         "captions": captions,
-        "category": first(site.category, shown.category, meta.category),
-        "tags": tags_of(
-            site.tags or shown.tags or (meta.tags if _declared(page, extractor) else None)
-        ),
-        "language": _language(site.language or meta.language, paragraphs),
         "extractor": extractor,
-        "fetched_at": None,
     }
-    return {name: record[name] for name in RECORD_FIELDS}
 
 
 def _byline(
@@ -173,8 +194,10 @@ def _declared(page: PageReading | None, extractor: str) -> bool:
 
 
 def _signed(paragraph: str, keys: set[str]) -> bool:
-    return looks_like_byline(paragraph) and len(paragraph.split()) <= 6 and (
-        not is_publisher(paragraph, keys) or paragraph.lower().startswith("theo ")
+    return (
+        looks_like_byline(paragraph)
+        and len(paragraph.split()) <= 6
+        and (not is_publisher(paragraph, keys) or paragraph.lower().startswith("theo "))
     )
 
 
@@ -208,11 +231,11 @@ def _canonical(url: str, declared: str | None) -> str:
     return clean_url(absolute) if same_site and same_article else url
 
 
-def _language(declared: str | None, paragraphs: list[str]) -> str:
+def _language(declared: str | None, body: str) -> str:
     code = clean_text(declared).replace("_", "-").split("-")[0].lower()
     if code:
         return code
-    return "vi" if is_vietnamese(" ".join(paragraphs[:5])) else "und"
+    return "vi" if is_vietnamese(body[:LANGUAGE_SAMPLE]) else "und"
 
 
 def main(argv: list[str] | None = None) -> int:
