@@ -83,10 +83,10 @@ def extract_page(
     printed = read_dateline(clean_text(site.dateline))
     meta = read_metadata(tree, url, skip=_known(site, printed), facts=layout is None)
     if layout is not None:
-        return _record(tree, url, (site, Extracted(), meta.fields), layout.name)
+        return _record(tree, url, (site, Extracted(), meta.fields), layout.name, printed)
     page = read_page(tree, url, meta)
     judge(page.evidence)
-    return _record(tree, url, (site, page.fields, meta.fields), None, page)
+    return _record(tree, url, (site, page.fields, meta.fields), None, page=page)
 
 
 def _known(site: Extracted, printed: datetime | date | None) -> set[str]:
@@ -104,11 +104,15 @@ def _record(
     url: str,
     layers: tuple[Extracted, Extracted, Extracted],
     layout: str | None,
+    printed: datetime | date | None = None,
     page: PageReading | None = None,
 ) -> dict[str, Any]:
-    """The record from the site, visible-page and metadata layers."""
+    """The record from the site, visible-page and metadata layers (``printed``: the
+    site's dateline read)."""
     site, shown, meta = layers
     text = _texts(tree, url, layers, layout, page)
+    if not site.dateline:
+        printed = read_dateline(text["dateline"])
     authors, source = people(text["byline"])
     declared_tags = meta.tags if _declared(page, text["extractor"]) else None
     record: dict[str, Any] = {
@@ -117,9 +121,7 @@ def _record(
         "canonical_url": _canonical(url, site.canonical_url or meta.canonical_url),
         "site": site_of(url),
         "article_id": article_id(url),
-        "published_at": to_iso(
-            published(read_dateline(text["dateline"]), machine_date(site, meta))
-        ),
+        "published_at": to_iso(published(printed, machine_date(site, meta))),
         "updated_at": to_iso(parse_date(site.updated) or parse_date(meta.updated)),
         "authors": authors,
         "source": source,
@@ -139,7 +141,8 @@ def _texts(
     page: PageReading | None,
 ) -> dict[str, Any]:
     """Headline, sapo, dateline, byline, captions and body, each once: what one field
-    shows is taken out of the body."""
+    shows is taken out of the generic or metadata body (a layout's body is already
+    without them)."""
     site, shown, meta = layers
     headline = first(site.headline, shown.headline) or _meta_headline(tree, url, meta, page)
     if not headline:
@@ -151,8 +154,8 @@ def _texts(
     byline = _byline(layers, paragraphs, extractor, page)
     captions = normalise_captions(site.captions or shown.captions, url)
     dateline = first(site.dateline, shown.dateline, meta.dateline)
-    repeated = [headline, sapo, *(c["caption"] for c in captions), dateline, byline]
-    paragraphs = without_repeats(paragraphs, repeated)
+    elsewhere = [*(c["caption"] for c in captions), dateline, byline] if layout is None else []
+    paragraphs = without_repeats(paragraphs, [headline, sapo, *elsewhere])
     if not paragraphs and len(captions) >= 2:
         paragraphs = [c["caption"] for c in captions]  # a photo story told in captions
     if not paragraphs:

@@ -122,6 +122,8 @@ def without_repeats(paragraphs: list[str], repeated: list[str | None]) -> list[s
     while start < len(paragraphs) and any(same_text(paragraphs[start], t) for t in references):
         start += 1
     others = {squash_key(text) for text in repeated[2:] if text}
+    if not others:
+        return [p for p in paragraphs[start:] if p]
     return [p for p in paragraphs[start:] if p and squash_key(p) not in others]
 
 
