@@ -201,13 +201,15 @@ def _beside_image(el: HtmlElement) -> HtmlElement | None:
     follows the image, holds no image or link, is short, and ends with a credit or is
     in italics."""
     above = el.getprevious()
-    box = el.getparent()
-    if above is None or box is None or next(el.iter("img", "a"), None) is not None:
+    if above is None:
         return None
     img = above if above.tag == "img" else None
     if img is None and len(above) == 1 and above[0].tag == "img":
         img = above[0]
-    if img is None or clean_text(above.text_content()) or sum(1 for _ in box.iter("img")) != 1:
+    box = el.getparent()
+    if img is None or box is None or next(el.iter("img", "a"), None) is not None:
+        return None
+    if clean_text(above.text_content()) or sum(1 for _ in box.iter("img")) != 1:
         return None
     text = clean_text(el.text_content())
     if not text or len(text) > MAX_LOOSE_CAPTION or clean_text(box.text_content()) != text:
