@@ -232,8 +232,9 @@ def judge(evidence: Evidence) -> None:
         raise NotAnArticle("listing", "the main text is story summaries under their links")
     small = ev.body_chars < MIN_ARTICLE_CHARS or ev.long_blocks < 2
     if ev.title_agrees:
-        if not ev.body_chars and (ev.story_grid or ev.teasers >= MIN_LINKED):
-            raise NotAnArticle("listing", "story links and no text under the headline")
+        linked = (not ev.body_chars and ev.story_grid) or (small and ev.teasers >= MIN_LINKED)
+        if linked:
+            raise NotAnArticle("listing", "story links and little text under the headline")
         return
     if ev.teasers >= max(MIN_TEASERS, ev.long_blocks) or ev.story_grid:
         raise NotAnArticle("listing", "many story links and no headline agreeing with metadata")

@@ -67,6 +67,12 @@ def test_a_section_page_that_calls_itself_an_article_is_still_a_listing() -> Non
     assert reason(body, head, SECTION_URL, title="Tin kinh doanh mới nhất") == "listing"
 
 
+def test_a_topic_page_with_an_introduction_over_its_story_links_is_a_listing() -> None:
+    intro = f"<p>{PROSE[0]}</p>"
+    body = f'<div class="topic"><h1>{HEADLINE}</h1>{intro}{teasers(10, summaries=False)}</div>'
+    assert reason(body, url="https://baomoi.example.vn/chu-de-bao-so-4.html") == "listing"
+
+
 def test_a_home_page_is_a_listing() -> None:
     body = f'<section class="featured">{teasers(12)}</section>'
     assert reason(body, url="https://baomoi.example.vn/", title="Báo Mới - Tin tức") == "listing"
