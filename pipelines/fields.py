@@ -6,7 +6,7 @@ used to confirm the visible page and where it shows nothing:
 
 * headline: the layout's, else the visible ``<h1>``, else metadata's title;
 * sapo: the displayed lead; metadata's description only when the page shows no body;
-* body: the layout's, else the generic body; JSON-LD ``articleBody`` only when the page
+* body: the layout's, else the generic body (CMS shortcodes taken out); JSON-LD ``articleBody`` only when the page
   shows no body, or a short one that it holds (a teaser), never over a page's own text
   (it is often truncated or carries markup);
 * published: the printed time first, then machine values (a machine value agreeing to
@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pipelines.bylines import split_byline
 from pipelines.dates import parse_date, parse_dateline
 from pipelines.sites.base import Extracted
-from pipelines.text import clean_text, squash_key
+from pipelines.text import clean_text, squash_key, without_shortcodes
 
 Layers = tuple[Extracted, Extracted, Extracted]
 """(site layout, visible page, metadata)."""
@@ -51,7 +51,7 @@ def choose_body(layers: Layers, layout: str | None) -> tuple[list[str], str]:
     site, page, meta = layers
     if site.paragraphs and layout is not None:
         return [p for p in site.paragraphs if p], layout
-    shown = [p for p in page.paragraphs or [] if p]
+    shown = [text for text in map(without_shortcodes, page.paragraphs or []) if text]
     declared = [p for p in meta.paragraphs or [] if p]
     if declared and (not shown or _fuller(declared, shown)):
         return declared, "metadata"

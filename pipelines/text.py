@@ -26,6 +26,8 @@ _ASCII_NOT_WORD = bytes(code for code in range(128) if not chr(code).isalnum())
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 """Letters only Vietnamese writes (in lower case)."""
+SHORTCODE = re.compile(r"\s*\[(\w+)(?:\s[^\]]*)?\][^\[\]]*\[/\1\]")
+"""A CMS shortcode left in the text: "[gg_video]0B7yQm3k[/gg_video]"."""
 MAX_ESCAPES = 3
 """Metadata is sometimes escaped twice ("Chi&amp;#7871;n"): decoded up to this many times."""
 
@@ -70,6 +72,10 @@ def clean_text(text: str | None, *, keep_newlines: bool = False) -> str:
 
 def is_vietnamese(text: str) -> bool:
     return bool(VIETNAMESE_LETTERS.search(text.lower()))
+
+
+def without_shortcodes(text: str) -> str:
+    return SHORTCODE.sub("", text).strip() if "[/" in text else text
 
 
 def decode_entities(text: str) -> str:

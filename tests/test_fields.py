@@ -74,3 +74,9 @@ def test_date_only_printed_and_another_day_in_machine_data_keeps_the_printed_dat
 def test_names_printed_in_capitals_get_normal_case() -> None:
     assert people("NHẬT XUÂN - NGHI VŨ") == (["Nhật Xuân", "Nghi Vũ"], None)
     assert people("Theo TTXVN") == (["TTXVN"], "TTXVN")
+
+
+def test_cms_shortcodes_are_taken_out_of_a_generic_body() -> None:
+    last = f"{PROSE[2]}[gg_video]0B7yQm3kRt9PaZlhXc2VnWm5Uc0E[/gg_video]"
+    got = extract_page(page(article(prose=[*PROSE[:2], last])), URL, site_rules=False)
+    assert got["body"] == "\n\n".join(PROSE) and "gg_video" not in got["body"]
