@@ -6,9 +6,9 @@ used to confirm the visible page and where it shows nothing:
 
 * headline: the layout's, else the visible ``<h1>``, else metadata's title;
 * sapo: the displayed lead; metadata's description only when the page shows no body;
-* body: the layout's, else the generic body (CMS shortcodes taken out); JSON-LD ``articleBody`` only when the page
-  shows no body, or a short one that it holds (a teaser), never over a page's own text
-  (it is often truncated or carries markup);
+* body: the layout's, else the generic body (CMS shortcodes taken out); JSON-LD
+  ``articleBody`` only when the page shows no body, or a short one that it holds (a
+  teaser), never over a page's own text (it is often truncated or carries markup);
 * published: the printed time first, then machine values (a machine value agreeing to
   the minute gives its seconds; a printed date without a time takes the machine's time
   of that day); always in +07:00;
