@@ -1,12 +1,13 @@
 """Extraction benchmark: body-text accuracy and throughput.
 
-(a) Accuracy of the generic fallback (``pipelines.generic.extract_body``) against
-trafilatura's defaults (``trafilatura.extract(html)``) on the public
-article-extraction-benchmark (181 pages with hand-annotated bodies), scored as
-that project's ``evaluate.py`` does: texts become ``\\w+`` tokens, tokens become
-overlapping 4-token shingles, each page gives tp/fp/fn over the shingle
-multisets (normalised to sum 1), precision and recall are means over pages and
-F1 = 2PR/(P+R) of those means.
+(a) Accuracy of what users get, ``pipelines.extract.extract_page`` (the record's
+``body``; a page it rejects scores an empty body), beside its generic layer alone
+(``pipelines.generic.extract_body``) and trafilatura's defaults
+(``trafilatura.extract(html)``), on the public article-extraction-benchmark (181 pages
+with hand-annotated bodies), scored as that project's ``evaluate.py`` does: texts
+become ``\\w+`` tokens, tokens become overlapping 4-token shingles, each page gives
+tp/fp/fn over the shingle multisets (normalised to sum 1), precision and recall are
+means over pages and F1 = 2PR/(P+R) of those means.
 
 (b) Throughput (articles/second) on three sets of fixture pages: all of them
 (``tests/fixtures/pages/*/*/input.html``, special pages and generic fallback
@@ -17,6 +18,11 @@ on the live site). Contenders: bare ``lxml.html`` parsing, parse + the generic
 fallback, our full extractor ``pipelines.extract.extract_page``, and trafilatura on
 the same bytes. Each runs repeated passes for about ``--seconds`` seconds of CPU
 time, the contenders taking turns; rates are per CPU second (``bench/extraction_speed.py``).
+
+(c) The real pages (``bench/extraction_real.py``): the same body F1 on eight articles of
+Vietnamese papers, the page kind of seven home/section pages and each field of
+``extract_page(..., site_rules=False)`` against the pages' gold, and the throughput of
+that path on them.
 
 Figures are printed only; nothing is written.
 """
@@ -48,12 +54,17 @@ import lxml.etree  # noqa: E402
 import lxml.html  # noqa: E402
 import trafilatura  # noqa: E402
 
+from bench.extraction_real import report  # noqa: E402
 from bench.extraction_speed import REPO, Page, fixture_pages, throughput  # noqa: E402
+from pipelines.extract import NotAnArticle, extract_page  # noqa: E402
 from pipelines.generic import extract_body  # noqa: E402
 
-DEFAULT_DATASET = (
-    Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "article-extraction-benchmark"
+SHARED = Path(
+    os.environ.get("ARCHIVE_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared"
 )
+"""``shared/`` beside the checkout (``ARCHIVE_SHARED_DIR`` names another)."""
+DEFAULT_DATASET = SHARED / "benchmarks" / "article-extraction-benchmark"
+DEFAULT_REAL_PAGES = SHARED / "reference" / "real-pages"
 FIXTURE_GLOB = "tests/fixtures/pages/*/*/input.html"
 TOKEN_RE = re.compile(r"\w+")
 SHINGLE = 4
@@ -118,7 +129,15 @@ Extractor = Callable[[str, str], str]
 """(decoded html, url) -> body text."""
 
 
-def ours(html: str, url: str) -> str:
+def product(html: str, url: str) -> str:
+    """The record's body, as users get it ("" for a page it rejects)."""
+    try:
+        return str(extract_page(html.encode("utf-8"), url)["body"])
+    except NotAnArticle:
+        return ""
+
+
+def generic(html: str, url: str) -> str:
     return "\n\n".join(extract_body(lxml.html.fromstring(html), url))
 
 
@@ -127,26 +146,34 @@ def theirs(html: str, url: str) -> str:
 
 
 CONTENDERS: dict[str, Extractor] = {
-    "ours (pipelines.generic)": ours,
+    "ours: extract_page": product,
+    "ours: pipelines.generic alone": generic,
     "trafilatura.extract(html)": theirs,
 }
 
 
-def compare(pages: Sequence[tuple[str, str, str]]) -> None:
+def compare_pages(pages: Sequence[tuple[str, str, str]]) -> None:
     """Score each contender on (html, url, true body) triples and print one row each."""
+    keyed = {f"{i}": (html, url) for i, (html, url, _) in enumerate(pages)}
+    contenders = {name: (lambda key, run=run: run(*keyed[key])) for name, run in CONTENDERS.items()}
+    compare(contenders, [(f"{i}", truth) for i, (_, _, truth) in enumerate(pages)])
+
+
+def compare(contenders: dict[str, Callable[[str], str]], cases: Sequence[tuple[str, str]]) -> None:
+    """Score each contender (page key -> body) on (key, true body) pairs, one row each."""
     print(f"    {'extractor':<34}{'F1':>14}{'precision':>11}{'recall':>8}{'exact':>7}{'s/page':>9}")
-    for name, run in CONTENDERS.items():
+    for name, run in contenders.items():
         triples, exact = [], 0
         start = time.perf_counter()
-        for html, url, truth in pages:
-            predicted = run(html, url)
+        for key, truth in cases:
+            predicted = run(key)
             triples.append(match(truth, predicted))
             exact += TOKEN_RE.findall(predicted) == TOKEN_RE.findall(truth)
-        elapsed = (time.perf_counter() - start) / len(pages)
+        elapsed = (time.perf_counter() - start) / len(cases)
         f1, precision, recall = scores(triples)
         print(
-            f"    {name:<34}{f1:>7.3f} ±{f1_spread(triples):.3f}{precision:>11.3f}{recall:>8.3f}"
-            f"{exact / len(pages):>7.3f}{elapsed:>9.4f}"
+            f"    {name:<34}{f1:>7.4f} ±{f1_spread(triples):.3f}{precision:>10.4f}{recall:>8.4f}"
+            f"{exact / len(cases):>7.3f}{elapsed:>9.4f}"
         )
 
 
@@ -154,7 +181,7 @@ def accuracy(root: Path) -> None:
     pages, truth = load_dataset(root)
     print(f"\n(a) Body text on {len(pages)} pages of {root}")
     print("    metric: evaluate.py of scrapinghub/article-extraction-benchmark (4-token shingles)")
-    compare([(p.body.decode("utf-8"), p.url, truth[p.key]) for p in pages])
+    compare_pages([(p.body.decode("utf-8"), p.url, truth[p.key]) for p in pages])
 
 
 def fixture_accuracy(pattern: str) -> None:
@@ -174,10 +201,8 @@ def fixture_accuracy(pattern: str) -> None:
         f"\n(a') Same metric on {len(cases)} site fixture pages with an expected body ({pattern})"
     )
     if cases:
-        print(
-            "    (expected bodies leave out the sapo and byline, which extract_page strips later)"
-        )
-        compare(cases)
+        print("    (with their site layouts, where extract_page has them)")
+        compare_pages(cases)
 
 
 def environment() -> None:
@@ -192,7 +217,8 @@ def environment() -> None:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Body-text F1 of the generic extractor vs trafilatura, and throughput.",
+        description="Body-text F1 of extract_page, its generic layer and trafilatura; the "
+        "real pages' records against their gold; throughput.",
         epilog="Example: python bench/extraction.py --seconds 5",
     )
     parser.add_argument(
@@ -200,6 +226,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         default=DEFAULT_DATASET,
         help="article-extraction-benchmark directory (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--real-pages",
+        type=Path,
+        default=DEFAULT_REAL_PAGES,
+        help="directory of real pages with their gold.json (default: %(default)s)",
     )
     parser.add_argument(
         "--fixtures",
@@ -225,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.skip_accuracy:
             accuracy(args.dataset)
             fixture_accuracy(args.fixtures)
+            if (args.real_pages / "gold.json").is_file():
+                report(args.real_pages, match, compare, args.seconds)
         if not args.skip_throughput:
             throughput(args.fixtures, args.seconds)
     except (BenchError, OSError, ValueError) as exc:

@@ -5,7 +5,8 @@ Rules (Vietnamese news conventions):
 * several authors are joined by " - ", ",", ";", " và ", " & ":
   "Thành Chung - Hoài Thu" -> ["Thành Chung", "Hoài Thu"];
 * role labels are dropped: "Bài, ảnh: Xuân Hoàng", "Bài và ảnh:", "Bài: A - Ảnh: B",
-  "Thực hiện:", "Nhóm P.V thực hiện" (the trailing "thực hiện", "carried out by");
+  "Thực hiện:", "Tác giả:", "PV:", "Nhóm P.V thực hiện" (the trailing "thực hiện",
+  "carried out by");
 * a group byline is one author, kept as printed: "Nhóm PV" -> ["Nhóm PV"],
   "Nhóm P.V thực hiện" -> ["Nhóm P.V"];
 * "Theo TTXVN" (story taken from an agency or outlet) -> authors ["TTXVN"] and
@@ -24,7 +25,8 @@ from pipelines.text import clean_text
 
 _ROLE = (
     r"(?:bài|ảnh|tin|video|clip|đồ\s*họa|đồ\s*hoạ|thiết\s*kế|trình\s*bày|thực\s*hiện|"
-    r"ghi\s*chép|ghi|biên\s*dịch|dịch|nhóm\s*thực\s*hiện|quay\s*phim|dựng|kỹ\s*thuật)"
+    r"ghi\s*chép|ghi|biên\s*dịch|dịch|nhóm\s*thực\s*hiện|quay\s*phim|dựng|kỹ\s*thuật|"
+    r"tác\s*giả|phóng\s*viên|pv|btv|biên\s*tập(?:\s*viên)?|người\s*viết|author|by)"
 )
 _ROLE_LABEL = re.compile(rf"(?<!\w){_ROLE}(?:\s*(?:,|/|&|\+|và)\s*{_ROLE})*\s*:\s*", re.IGNORECASE)
 _DONE_BY = re.compile(r"\s+thực\s+hiện\s*$", re.IGNORECASE)
@@ -49,7 +51,7 @@ _OUTLET_PREFIX = re.compile(
 )
 _DOMAIN = re.compile(r"\w\.(?:vn|com|net|org)\b", re.IGNORECASE)
 # Digits, sentence punctuation at the end, quotes, or a full stop between words.
-_NOT_A_NAME = re.compile(r"\d|[!?…:;\"“”]\s*$|[\"“”]|\.\s+\w")
+_NOT_A_NAME = re.compile(r"\d|[!?…:;\"“”]\s*$|\.\.\s*$|[\"“”]|\.\s+\w")
 _MAX_BYLINE_CHARS = 90
 
 

@@ -12,10 +12,11 @@ import re
 
 from lxml.html import HtmlElement
 
+from pipelines.generic_names import names_of, words_of
 from pipelines.pagekind import join_url
 from pipelines.record import Caption
 from pipelines.sites.base import RawCaption
-from pipelines.text import clean_text, squash_key
+from pipelines.text import clean_text, element_text, squash_key
 
 _CREDIT_WORD = r"(?:ảnh(?:\s+minh\s+(?:họa|hoạ))?|video|clip|nguồn\s+ảnh|nguồn|đồ\s+(?:họa|hoạ))"
 _CREDIT_COLON = re.compile(
@@ -142,3 +143,122 @@ def _key_and_credit(text: str) -> tuple[str, str | None]:
     if match is None:
         return squash_key(text), None
     return squash_key(text[: match.start()]) or squash_key(text), _credit_of(match)
+
+
+CAPTION_HINT = re.compile(
+    r"caption|image desc|imagedesc|img desc|photo desc|desc img|chu thich|chuthich|"
+    r"\bfig\b|box desc|\blegend\b|pcaption|^image$|^img$"
+)
+"""Class/id words of a caption element (``figcaption`` needs none)."""
+IMAGE_BOX_DEPTH = 3
+MAX_LOOSE_CAPTION = 300
+BESIDE_TAGS = frozenset({"span", "div", "em", "i", "small", "p"})
+"""A caption printed as a plain paragraph under its image is short."""
+"""A caption shares an ancestor this close with its image."""
+
+
+def find_captions(
+    scope: HtmlElement, start: int, order: dict[HtmlElement, int]
+) -> list[RawCaption]:
+    """Captions of the images in ``scope`` from ``start`` (a position in ``order``) on:
+    ``figcaption``, caption-named elements (``.PhotoCMS_Caption``, ``td.image_desc``,
+    ``p.Image``, ``.pCaption``...), the text cell of an image table, and an image's
+    caption attribute (``cms-photo-caption``); each with its image, in page order,
+    never the alt text."""
+    found: list[RawCaption] = []
+    taken: set[HtmlElement] = set()
+    for el in scope.iter():
+        if not isinstance(el.tag, str) or order.get(el, -1) < start or el in taken:
+            continue
+        if el.tag == "img":
+            found.extend(_attribute_caption(el))
+            continue
+        img = _captioned_image(el)
+        if img is None:
+            continue
+        taken.update(el.iter())
+        text = clean_text(element_text(el).replace("\n", " "))
+        if text:
+            found.append(RawCaption(text=text, image_url=image_source(img)))
+    return found
+
+
+def _captioned_image(el: HtmlElement) -> HtmlElement | None:
+    """The image ``el`` captions, if ``el`` is a caption."""
+    if el.tag == "figcaption" or _caption_named(el):
+        if next(el.iter("img"), None) is not None:
+            return None
+        return _nearby_image(el)
+    if el.tag == "td" and next(el.iter("img"), None) is None and _image_row_above(el):
+        return _nearby_image(el)
+    if el.tag == "p" and (img := _image_above(el)) is not None:
+        return img
+    return _beside_image(el) if el.tag in BESIDE_TAGS else None
+
+
+def _beside_image(el: HtmlElement) -> HtmlElement | None:
+    """The image of the only text of a small image box (``div > img + span``): it
+    follows the image, holds no image or link, is short, and ends with a credit or is
+    in italics."""
+    above = el.getprevious()
+    if above is None:
+        return None
+    img = above if above.tag == "img" else None
+    if img is None and len(above) == 1 and above[0].tag == "img":
+        img = above[0]
+    box = el.getparent()
+    if img is None or box is None or next(el.iter("img", "a"), None) is not None:
+        return None
+    if clean_text(above.text_content()) or sum(1 for _ in box.iter("img")) != 1:
+        return None
+    text = clean_text(el.text_content())
+    if not text or len(text) > MAX_LOOSE_CAPTION or clean_text(box.text_content()) != text:
+        return None
+    return img if parse_credit(text) is not None or el.tag in ("em", "i") else None
+
+
+def _image_above(p: HtmlElement) -> HtmlElement | None:
+    """The image of a paragraph printed as its caption: right after a paragraph (or
+    box) holding only that image, short, and in italics or ending with a credit."""
+    above = p.getprevious()
+    img = next(above.iter("img"), None) if above is not None else None
+    if img is None or clean_text(above.text_content()) or next(p.iter("img"), None) is not None:
+        return None
+    text = clean_text(p.text_content())
+    if not text or len(text) > MAX_LOOSE_CAPTION:
+        return None
+    italic = len(p) == 1 and p[0].tag in ("em", "i") and not clean_text(p.text)
+    return img if italic or parse_credit(text) is not None else None
+
+
+def _caption_named(el: HtmlElement) -> bool:
+    names = names_of(el)
+    return bool(names) and bool(CAPTION_HINT.search(words_of(names)))
+
+
+def _image_row_above(td: HtmlElement) -> bool:
+    """A table cell right below a row holding only an image (``table.image``)."""
+    row = td.getparent()
+    above = row.getprevious() if row is not None and row.tag == "tr" else None
+    if above is None or above.tag != "tr" or len(row) != 1:
+        return False
+    return next(above.iter("img"), None) is not None and not clean_text(above.text_content())
+
+
+def _nearby_image(el: HtmlElement) -> HtmlElement | None:
+    node = el
+    for _ in range(IMAGE_BOX_DEPTH):
+        node = node.getparent()
+        if node is None:
+            return None
+        img = next(node.iter("img"), None)
+        if img is not None:
+            return img
+    return None
+
+
+def _attribute_caption(img: HtmlElement) -> list[RawCaption]:
+    for name, value in img.attrib.items():
+        if "caption" in name.lower() and clean_text(value):
+            return [RawCaption(text=value, image_url=image_source(img))]
+    return []

@@ -1,12 +1,15 @@
 """Extract one article record from a saved or fetched page.
 
-Layers are merged field by field, earlier winning: the site layout (named
-selectors for a known platform), structured metadata (JSON-LD, OpenGraph,
-``article:*``), then the generic content-scoring fallback for the body. The
-record's ``extractor`` names the layer that gave the body.
+Layers are merged field by field (:mod:`pipelines.fields`): the site layout (named
+selectors for a known platform), then, for a page no layout knows, the page read as a
+reader sees it without site rules (:mod:`pipelines.pageread`: generic body, headline,
+sapo, dateline, byline, captions, tags, category), checked against and completed by
+structured metadata (JSON-LD, OpenGraph, ``article:*``). The record's ``extractor``
+names the layer that gave the body.
 
 Pages that are not articles raise :class:`NotAnArticle` (reasons in
-:mod:`pipelines.pagekind`).
+:mod:`pipelines.pagekind`; without site rules the page's kind is decided on evidence,
+:func:`pipelines.pagekind.judge`).
 
 Run as a command: ``python -m pipelines.extract --url URL PATH``.
 """
@@ -15,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -24,11 +26,21 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from pipelines.bylines import looks_like_byline, split_byline
+from pipelines.around import is_publisher
+from pipelines.bylines import looks_like_byline
 from pipelines.captions import normalise_captions
-from pipelines.dates import parse_date, parse_dateline, to_iso
-from pipelines.generic import extract_body
-from pipelines.metadata import extract_metadata
+from pipelines.dates import parse_date, to_iso
+from pipelines.fields import (
+    choose_body,
+    first,
+    machine_date,
+    people,
+    published,
+    read_dateline,
+    tags_of,
+    without_repeats,
+)
+from pipelines.metadata import read_metadata
 from pipelines.pagekind import (
     REASONS,
     NotAnArticle,
@@ -38,38 +50,48 @@ from pipelines.pagekind import (
     clean_url,
     first_title,
     join_url,
-    looks_like_listing,
+    judge,
     parse_html,
     site_of,
 )
+from pipelines.pageread import PageReading, read_page
 from pipelines.record import RECORD_FIELDS
+from pipelines.region import strip_site_suffix
 from pipelines.sites import find_layout
-from pipelines.sites.base import Extracted, Layout
-from pipelines.text import clean_text, fold_diacritics, squash_key, text_content
+from pipelines.sites.base import Extracted
+from pipelines.text import clean_text, is_vietnamese, text_content
 
-__all__ = ["REASONS", "NotAnArticle", "extract_page", "main"]
+__all__ = ["REASONS", "NotAnArticle", "extract_page", "main", "strip_site_suffix"]
 
-TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+")
-VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+LANGUAGE_SAMPLE = 2000
+"""Characters of the body that say whether it is Vietnamese."""
 
 
 def extract_page(
-    body: bytes, url: str, headers: Mapping[Any, Any] | None = None, *, profile: str | None = None
+    body: bytes,
+    url: str,
+    headers: Mapping[Any, Any] | None = None,
+    *,
+    profile: str | None = None,
+    site_rules: bool = True,
 ) -> dict[str, Any]:
     """The article record of a page (``fetched_at`` None), or :class:`NotAnArticle`.
     ``profile``: the site profile the page was crawled for (a local copy of a site has
-    another host); its layouts are tried first."""
+    another host); its layouts are tried first. ``site_rules=False`` skips layer 1:
+    metadata and the visible page only."""
     url = clean_url(url)
     check_url(url)
     tree = parse_html(body, headers)
     check_soft_404(tree)
-    layout = find_layout(tree, url, profile)
+    layout = find_layout(tree, url, profile) if site_rules else None
     site = layout.extract(tree, url) if layout is not None else Extracted()
-    printed = parse_dateline(clean_text(site.dateline)) if site.dateline else None
-    meta = extract_metadata(tree, url, skip=_known(site, printed))
-    if layout is None and looks_like_listing(tree, url):
-        raise NotAnArticle("listing", "many article links and no article structure")
-    return _build_record(tree, url, layout, (site, meta), printed)
+    printed = read_dateline(clean_text(site.dateline))
+    meta = read_metadata(tree, url, skip=_known(site, printed), facts=layout is None)
+    if layout is not None:
+        return _record(tree, url, (site, Extracted(), meta.fields), layout.name, printed)
+    page = read_page(tree, url, meta)
+    judge(page.evidence)
+    return _record(tree, url, (site, page.fields, meta.fields), None, page=page)
 
 
 def _known(site: Extracted, printed: datetime | date | None) -> set[str]:
@@ -82,70 +104,115 @@ def _known(site: Extracted, printed: datetime | date | None) -> set[str]:
     return known
 
 
-def _build_record(
+def _record(
     tree: HtmlElement,
     url: str,
-    layout: Layout | None,
-    layers: tuple[Extracted, Extracted],
-    printed: datetime | date | None,
+    layers: tuple[Extracted, Extracted, Extracted],
+    layout: str | None,
+    printed: datetime | date | None = None,
+    page: PageReading | None = None,
 ) -> dict[str, Any]:
-    """The record from the site and metadata layers (``printed``: the site's dateline
-    read, if it has one)."""
-    site, meta = layers
-    headline = _headline(tree, url, site, meta)
+    """The record from the site, visible-page and metadata layers (``printed``: the
+    site's dateline read)."""
+    site, shown, meta = layers
+    text = _texts(tree, url, layers, layout, page)
+    if not site.dateline:
+        printed = read_dateline(text["dateline"])
+    authors, source = people(text["byline"])
+    declared_tags = meta.tags if _declared(page, text["extractor"]) else None
+    record: dict[str, Any] = {
+        **text,
+        "url": url,
+        "canonical_url": _canonical(url, site.canonical_url or meta.canonical_url),
+        "site": site_of(url),
+        "article_id": article_id(url),
+        "published_at": to_iso(published(printed, machine_date(site, meta))),
+        "updated_at": to_iso(parse_date(site.updated) or parse_date(meta.updated)),
+        "authors": authors,
+        "source": source,
+        "category": first(site.category, shown.category, meta.category),
+        "tags": tags_of(site.tags or shown.tags or declared_tags),
+        "language": _language(site.language or meta.language, text["body"]),
+        "fetched_at": None,
+    }
+    return {name: record[name] for name in RECORD_FIELDS}
+
+
+def _texts(
+    tree: HtmlElement,
+    url: str,
+    layers: tuple[Extracted, Extracted, Extracted],
+    layout: str | None,
+    page: PageReading | None,
+) -> dict[str, Any]:
+    """Headline, sapo, dateline, byline, captions and body, each once: what one field
+    shows is taken out of the generic or metadata body (a layout's body is already
+    without them)."""
+    site, shown, meta = layers
+    headline = first(site.headline, shown.headline) or _meta_headline(tree, url, meta, page)
     if not headline:
         raise NotAnArticle("no-headline", "no headline found")
-    sapo = clean_text(site.sapo or meta.sapo) or None
-    paragraphs, extractor = _body(tree, url, layout, site, meta)
-    byline = site.byline or meta.byline
-    if extractor in ("metadata", "generic") and paragraphs and _final_signature(paragraphs[-1]):
-        signed = paragraphs.pop()
-        byline = byline or signed
-    paragraphs = _without_repeats(paragraphs, headline, sapo)
-    captions = normalise_captions(site.captions or meta.captions, url)
+    paragraphs, extractor = choose_body(layers, layout)
+    sapo = first(site.sapo, shown.sapo)
+    if sapo is None and (layout is not None or extractor == "metadata"):
+        sapo = first(meta.sapo)
+    byline = _byline(layers, paragraphs, extractor, page)
+    captions = normalise_captions(site.captions or shown.captions, url)
+    dateline = first(site.dateline, shown.dateline, meta.dateline)
+    elsewhere = [*(c["caption"] for c in captions), dateline, byline] if layout is None else []
+    paragraphs = without_repeats(paragraphs, [headline, sapo, *elsewhere])
     if not paragraphs and len(captions) >= 2:
         paragraphs = [c["caption"] for c in captions]  # a photo story told in captions
     if not paragraphs:
         raise NotAnArticle("no-body", "no body text found")
-    record = _dates_and_people(site, meta, clean_text(byline) or None, printed)
-    record.update(
-        url=url,
-        canonical_url=_canonical(url, site.canonical_url or meta.canonical_url),
-        site=site_of(url),
-        article_id=article_id(url),
-        headline=headline,
-        sapo=sapo,
-        body="\n\n".join(paragraphs),
-        captions=captions,
-        category=clean_text(site.category or meta.category) or None,
-        tags=_tags(site.tags or meta.tags),
-        language=_language(site.language or meta.language, paragraphs),
-        extractor=extractor,
-        fetched_at=None,
-    )
-    return {name: record[name] for name in RECORD_FIELDS}
-
-
-def _dates_and_people(
-    site: Extracted, meta: Extracted, byline: str | None, printed: datetime | date | None
-) -> dict[str, Any]:
-    dateline = clean_text(site.dateline or meta.dateline) or None
-    if not site.dateline and dateline:
-        printed = parse_dateline(dateline)
-    authors, source = split_byline(byline)
     return {
+        "headline": headline,
+        "sapo": sapo,
         "dateline": dateline,
-        "published_at": to_iso(_published(printed, site, meta)),
-        "updated_at": to_iso(parse_date(site.updated) or parse_date(meta.updated)),
         "byline": byline,
-        "authors": authors,
-        "source": source,
+        "body": "\n\n".join(paragraphs),
+        "captions": captions,
+        "extractor": extractor,
     }
 
 
-def _headline(tree: HtmlElement, url: str, site: Extracted, meta: Extracted) -> str | None:
-    if headline := clean_text(site.headline):
-        return headline  # a layout reads the page's own heading: no site name to strip
+def _byline(
+    layers: tuple[Extracted, Extracted, Extracted],
+    paragraphs: list[str],
+    extractor: str,
+    page: PageReading | None,
+) -> str | None:
+    """The printed byline (a signed last paragraph of a JSON-LD body is taken off it),
+    else metadata's when it names people, not the publisher."""
+    site, shown, meta = layers
+    keys = set(page.site) if page is not None else set()
+    printed = first(site.byline, shown.byline)
+    if extractor == "metadata" and paragraphs and _signed(paragraphs[-1], keys):
+        signed = paragraphs.pop()
+        printed = printed or signed
+    if printed:
+        return printed
+    declared = first(meta.byline)
+    return declared if declared and not is_publisher(declared, keys) else None
+
+
+def _declared(page: PageReading | None, extractor: str) -> bool:
+    """Metadata's tags count beside a layout's fields, or when the page shows no body."""
+    return page is None or extractor == "metadata"
+
+
+def _signed(paragraph: str, keys: set[str]) -> bool:
+    return (
+        looks_like_byline(paragraph)
+        and len(paragraph.split()) <= 6
+        and (not is_publisher(paragraph, keys) or paragraph.lower().startswith("theo "))
+    )
+
+
+def _meta_headline(
+    tree: HtmlElement, url: str, meta: Extracted, page: PageReading | None
+) -> str | None:
+    """Metadata's title, else the page's ``<title>``, without the site's name."""
     site_names = (
         el.get("content") or "" for el in tree.iter("meta") if el.get("property") == "og:site_name"
     )
@@ -156,71 +223,6 @@ def _headline(tree: HtmlElement, url: str, site: Extracted, meta: Extracted) -> 
         if text := strip_site_suffix(clean_text(candidate), names):
             return text
     return None
-
-
-def strip_site_suffix(title: str, site_names: list[str]) -> str:
-    """ "Tiêu đề - Báo Nghệ An" -> "Tiêu đề" (only when the last part names the site:
-    the host's name "baonghean", or ``og:site_name``, compared without diacritics)."""
-    parts = TITLE_SEPARATORS.split(title)
-    if len(parts) < 2 or len(parts[-1].split()) > 6:
-        return title
-    last = fold_diacritics(parts[-1]).replace(" ", "")
-    names = {fold_diacritics(n).replace(" ", "") for n in site_names}
-    if any(name and name in last for name in names):
-        return title[: title.rfind(parts[-1])].rstrip(" -|–—:")
-    return title
-
-
-def _body(
-    tree: HtmlElement, url: str, layout: Layout | None, site: Extracted, meta: Extracted
-) -> tuple[list[str], str]:
-    """Body paragraphs (cleaned, NFC) and the name of the layer that found them. Site
-    layouts (:func:`pipelines.text.text_blocks`) and the metadata layer hand over cleaned
-    paragraphs; the generic layer's are cleaned here."""
-    if site.paragraphs and layout is not None:
-        return [p for p in site.paragraphs if p], layout.name
-    if meta.paragraphs:
-        return [p for p in meta.paragraphs if p], "metadata"
-    cleaned = (clean_text(p, keep_newlines=True) for p in extract_body(tree, url))
-    return [p for p in cleaned if p], "generic"
-
-
-def _final_signature(paragraph: str) -> bool:
-    return looks_like_byline(paragraph) and len(paragraph.split()) <= 6
-
-
-def _without_repeats(paragraphs: list[str], headline: str, sapo: str | None) -> list[str]:
-    """Drop leading paragraphs that repeat the headline or the sapo."""
-    references = [text for text in (headline, sapo) if text]
-    start = 0
-    while start < len(paragraphs) and any(
-        _same_text(paragraphs[start], text) for text in references
-    ):
-        start += 1
-    return [p for p in paragraphs[start:] if p]
-
-
-def _same_text(a: str, b: str) -> bool:
-    """Equal but for case, spaces and punctuation (lengths checked first: it is cheap)."""
-    if abs(len(a) - len(b)) > max(10, len(b) // 5):
-        return False
-    return squash_key(a) == squash_key(b)
-
-
-def _published(
-    printed: datetime | date | None, site: Extracted, meta: Extracted
-) -> datetime | date | None:
-    """The printed dateline (read) wins; a machine value adds the time a date-only line
-    lacks."""
-    if isinstance(printed, datetime):
-        return printed
-    machine = parse_date(site.published) or parse_date(meta.published)
-    if machine is None:
-        return printed
-    if printed is None:
-        return machine
-    machine_day = machine.date() if isinstance(machine, datetime) else machine
-    return machine if machine_day == printed else printed
 
 
 def _canonical(url: str, declared: str | None) -> str:
@@ -237,17 +239,11 @@ def _canonical(url: str, declared: str | None) -> str:
     return clean_url(absolute) if same_site and same_article else url
 
 
-def _tags(values: list[str] | None) -> list[str]:
-    cleaned = (clean_text(v).lstrip("#").strip() for v in values or [])
-    return list(dict.fromkeys(v for v in cleaned if v))
-
-
-def _language(declared: str | None, paragraphs: list[str]) -> str:
+def _language(declared: str | None, body: str) -> str:
     code = clean_text(declared).replace("_", "-").split("-")[0].lower()
     if code:
         return code
-    sample = " ".join(paragraphs[:5]).lower()
-    return "vi" if VIETNAMESE_LETTERS.search(sample) else "und"
+    return "vi" if is_vietnamese(body[:LANGUAGE_SAMPLE]) else "und"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,21 +5,16 @@ walk turns the page into text blocks (split at block elements and ``<br>``); eac
 25+ characters credits its nearest ancestors by length and comma count; the best container,
 discounted by link density (lifted to the ancestor that close rivals share, or to a richer
 parent), and its worthy siblings form the article. Blocks under boilerplate-named elements
-(sidebar, related, comments, share, byline, caption, "tin liên quan"...: the names are in
-:mod:`pipelines.generic_names`) are dropped, judged by size so that a mis-named wrapper around
-the whole article is kept; so are link lists and box labels. The tree is never modified.
-
-Chosen after measuring (``python bench/extraction.py``, figures in ``bench/README.md``)
-against trafilatura 2.3.1, which is not used here: body F1 0.974 vs 0.953 on the 181-page
-article-extraction-benchmark, 0.955 vs 0.815 on the Vietnamese site fixtures; a fallback to
-trafilatura when this finds little scored lower (0.972), so there is no hybrid.
+(names in :mod:`pipelines.generic_names`) are dropped, judged by size so that a mis-named
+wrapper around the whole article is kept; so are link lists (text inside a link, a teaser's
+summary too) and box labels. The tree is never modified. Measured against trafilatura by
+``python bench/extraction.py`` (``bench/README.md``), which is why there is no hybrid.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -27,9 +22,7 @@ from lxml.html import HtmlElement
 
 from pipelines.generic_names import (
     ARTICLE_RE,
-    BLOCK_TAGS,
     COMMA_RE,
-    INVISIBLE_CHARS_RE,
     LABEL_RE,
     MAYBE_RE,
     META_RE,
@@ -37,11 +30,9 @@ from pipelines.generic_names import (
     TAG_WEIGHTS,
     class_weight,
     name_words,
-    names_of,
     skipped,
-    unlikely,
-    words_of,
 )
+from pipelines.generic_walk import Block, Walker
 
 logger = logging.getLogger(__name__)
 
@@ -50,77 +41,6 @@ MAX_LINK_DENSITY = 0.5
 TOP_CANDIDATES = 5
 MIN_RIVALS = 3
 META_MAX_LEN = 400
-
-
-@dataclass
-class _Block:
-    owner: HtmlElement
-    text: str
-    link_len: int
-    unlikely: tuple[HtmlElement, ...]
-    """Boilerplate-named block ancestors, outermost first."""
-
-
-@dataclass
-class _Walker:
-    """Splits a subtree into text blocks; skipped subtrees contribute nothing."""
-
-    blocks: list[_Block] = field(default_factory=list)
-    parts: list[str] = field(default_factory=list)
-    link_len: int = 0
-    unlikely: tuple[HtmlElement, ...] = ()
-    verdicts: dict[str, bool] = field(default_factory=dict)
-    """``_unlikely`` by class/id string: pages repeat the same few names."""
-
-    def suspect(self, el: HtmlElement) -> bool:
-        names = names_of(el)
-        if not names:
-            return False
-        verdict = self.verdicts.get(names)
-        if verdict is None:
-            hints = words_of(names)
-            verdict = self.verdicts[names] = bool(hints) and unlikely(hints)
-        return verdict
-
-    def add(self, text: str, in_link: bool) -> None:
-        self.parts.append(text)
-        if in_link:
-            self.link_len += len(text)
-
-    def flush(self, owner: HtmlElement) -> None:
-        if not self.parts:
-            return
-        text = " ".join(INVISIBLE_CHARS_RE.sub("", "".join(self.parts)).split())
-        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)  # labels below are matched in NFC
-        if text:
-            self.blocks.append(_Block(owner, text, min(self.link_len, len(text)), self.unlikely))
-        self.parts.clear()
-        self.link_len = 0
-
-    def block(self, el: HtmlElement) -> None:
-        outer = self.unlikely
-        if el.tag not in ("body", "html") and self.suspect(el):
-            self.unlikely = (*outer, el)
-        self.inline(el, el, False)
-        self.flush(el)
-        self.unlikely = outer
-
-    def inline(self, el: HtmlElement, owner: HtmlElement, in_link: bool) -> None:
-        if el.text:
-            self.add(el.text, in_link)
-        for child in el:
-            tag = child.tag
-            if isinstance(tag, str) and not skipped(child):
-                if tag == "br":
-                    self.flush(owner)
-                elif tag in BLOCK_TAGS or (tag != "a" and self.suspect(child)):
-                    self.flush(owner)
-                    self.block(child)
-                else:
-                    self.inline(child, owner, in_link or tag == "a")
-            if child.tail:
-                self.add(child.tail, in_link)
 
 
 @dataclass
@@ -135,7 +55,7 @@ class _Stats:
         return self.link_len / self.text_len if self.text_len else 0.0
 
 
-def _measure(blocks: list[_Block]) -> dict[HtmlElement, _Stats]:
+def _measure(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
     """Text and link length under every element that holds a block."""
     stats: dict[HtmlElement, _Stats] = defaultdict(_Stats)
     for block in blocks:
@@ -173,7 +93,7 @@ def _boilerplate(el: HtmlElement, stats: dict[HtmlElement, _Stats], total: int) 
     return not _holds_article(el, stats, total)
 
 
-def _content_blocks(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> list[_Block]:
+def _content_blocks(blocks: list[Block], stats: dict[HtmlElement, _Stats]) -> list[Block]:
     """Blocks outside boilerplate-named elements (mis-named layout wrappers excepted)."""
     total = max(s.text_len for s in stats.values())
     verdict: dict[HtmlElement, bool] = {}
@@ -189,7 +109,7 @@ def _content_blocks(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> l
     return kept
 
 
-def _score(blocks: list[_Block], stats: dict[HtmlElement, _Stats]) -> None:
+def _score(blocks: list[Block], stats: dict[HtmlElement, _Stats]) -> None:
     for block in blocks:
         n = len(block.text)
         if n < MIN_SCORED_LEN:
@@ -266,6 +186,18 @@ def _inside(el: HtmlElement, roots: set[HtmlElement]) -> bool:
     return el in roots or any(node in roots for node in el.iterancestors())
 
 
+@dataclass
+class GenericBody:
+    """Body blocks (owner element, text) in page order, and their containers."""
+
+    blocks: list[tuple[HtmlElement, str]] = field(default_factory=list)
+    roots: list[HtmlElement] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [text for _, text in self.blocks]
+
+
 def extract_body(tree: HtmlElement, url: str) -> list[str]:
     """Body paragraphs (and sub-headings) of the page's main article, in document order.
 
@@ -273,28 +205,35 @@ def extract_body(tree: HtmlElement, url: str) -> list[str]:
     widgets, captions and footers are left out. Returns ``[]`` when the page has
     no recognisable body. The tree is not modified.
     """
+    return read_body(tree, url).paragraphs
+
+
+def read_body(tree: HtmlElement, url: str) -> GenericBody:
+    """:func:`extract_body` with each paragraph's element and the chosen containers."""
     root = next(tree.iter("body"), tree)
     if not isinstance(root.tag, str) or skipped(root):
-        return []
-    walker = _Walker()
+        return GenericBody()
+    walker = Walker()
     try:
         walker.block(root)
     except RecursionError:  # only built trees nest this deep; lxml's parser stops at 255
         logger.warning("page too deeply nested for generic extraction: %s", url)
-        return []
+        return GenericBody()
     if not walker.blocks:
-        return []
+        return GenericBody()
     stats = _measure(walker.blocks)
     blocks = _content_blocks(walker.blocks, stats)
     _score(blocks, stats)
-    roots = set(_best_containers(stats))
+    roots = _best_containers(stats)
     if not roots:
         logger.debug("no content container found on %s", url)
-        return []
-    return [b.text for b in blocks if _inside(b.owner, roots) and _is_prose(b)]
+        return GenericBody()
+    inside = set(roots)
+    kept = [(b.owner, b.text) for b in blocks if _inside(b.owner, inside) and _is_prose(b)]
+    return GenericBody(kept, roots)
 
 
-def _is_prose(block: _Block) -> bool:
+def _is_prose(block: Block) -> bool:
     """Not a link list item, a box label ("Tin liên quan:") or a bare shortcode."""
     if block.link_len > MAX_LINK_DENSITY * len(block.text):
         return False

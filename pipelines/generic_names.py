@@ -8,6 +8,7 @@ walks and scores the page) as the list of named constants it is tuned with.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -85,6 +86,7 @@ def names_of(el: HtmlElement) -> str:
     return f"{attrib.get('class', '')} {attrib.get('id', '')}"
 
 
+@lru_cache(maxsize=8192)
 def words_of(names: str) -> str:
     return " ".join(NON_WORD_RE.split(CAMEL_RE.sub(" ", names).lower())).strip()
 

@@ -1,15 +1,19 @@
 """Layer 2: structured metadata any page may carry.
 
 JSON-LD (``NewsArticle``, ``Article``, ``ReportageNewsArticle``... at the top,
-inside ``@graph`` or in lists; invalid JSON tolerated), OpenGraph, ``article:*``
-meta tags, ``meta[name=description]``, ``link[rel=canonical]``, ``<html lang>`` and
-a ``<time datetime>`` inside the article (never a clock widget in the page header).
+inside ``@graph`` or in lists; invalid JSON tolerated: :mod:`pipelines.jsonld`),
+OpenGraph, ``article:*`` meta tags, ``meta[name=description]``, ``link[rel=canonical]``,
+``<html lang>`` and a ``<time datetime>`` inside the article (never a clock widget in
+the page header). Values are entity-decoded, also when escaped twice.
+
+Besides the fields (:class:`~pipelines.sites.base.Extracted`), :func:`read_metadata`
+gives the facts the other layers check the visible page against (:class:`MetaFacts`):
+the titles, the publisher's names, whether the page calls itself an article, the
+breadcrumb trail, the keyword lists.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -18,31 +22,31 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from pipelines.dates import parse_dateline
+from pipelines.jsonld import (
+    JSON_LD_TYPE,
+    article_ld,
+    breadcrumb_names,
+    from_json_ld,
+    ld_objects,
+    ld_text,
+    publisher_names,
+)
 from pipelines.sites.base import Extracted
-from pipelines.text import clean_text, element_text
+from pipelines.text import clean_text, clean_value, element_text
 
-logger = logging.getLogger(__name__)
-
-# One walk of the page collects the four tag names looked at (lxml's tag iterator, in C:
+# One walk of the page collects the tag names looked at (lxml's tag iterator, in C:
 # far cheaper than XPath or CSS scans of the whole tree); a field the caller already
 # has is not looked for (``skip``), and a <meta> content is cleaned only when read.
 PAGE_TAGS = ("meta", "link", "script", "time")
-JSON_LD_TYPE = "application/ld+json"
-"""``<script type=...>`` of JSON-LD blocks."""
 ARTICLE_CONTAINERS = frozenset({"article", "main"})
 """A ``<time datetime>`` counts only inside one of these (or ``itemprop=articleBody``)."""
-ARTICLE_TYPES = frozenset(
-    {
-        "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
-        "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "BlogPosting",
-        "Report", "LiveBlogPosting", "ScholarlyArticle", "SatiricalArticle",
-    }
-)  # fmt: skip
 _CLOCK_HINT = re.compile(
     r"clock|today|weather|calendar|topbar|top-bar|current-?date|date-?now|header__date",
     re.IGNORECASE,
 )
-_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+TITLE_KEYS = ("og:title", "twitter:title", "title")
+SITE_NAME_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "copyright")
+KEYWORD_KEYS = ("keywords", "news_keywords")
 
 
 @dataclass
@@ -84,12 +88,12 @@ class MetaContents:
                 self.raw.setdefault(key.strip().lower(), []).append(content)
 
     def all(self, key: str) -> list[str]:
-        return [text for text in map(clean_text, self.raw.get(key, ())) if text]
+        return [text for text in map(clean_value, self.raw.get(key, ())) if text]
 
     def first(self, *keys: str) -> str | None:
         for key in keys:
             for content in self.raw.get(key, ()):
-                if text := clean_text(content):
+                if text := clean_value(content):
                     return text
         return None
 
@@ -103,96 +107,12 @@ def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
 
 def json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
     """Every JSON object in the page's JSON-LD blocks (``@graph`` and lists flattened)."""
-    return _objects(PageTags.of(tree, times=False).scripts)
-
-
-def _objects(scripts: list[HtmlElement]) -> Iterator[dict[str, Any]]:
-    for script in scripts:
-        data = _load_json(script.text or "")
-        if data is not None:
-            yield from _flatten(data)
-
-
-def _load_json(text: str) -> Any:
-    text = text.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
-    for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
-        try:
-            return json.loads(candidate, strict=False)
-        except ValueError:
-            continue
-    logger.debug("unreadable JSON-LD block skipped")
-    return None
-
-
-def _flatten(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _flatten(item)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _flatten(data["@graph"])
-
-
-def _types(obj: dict[str, Any]) -> set[str]:
-    value = obj.get("@type")
-    values = value if isinstance(value, list) else [value]
-    return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
+    return ld_objects(PageTags.of(tree, times=False).scripts)
 
 
 def find_article_ld(tree: HtmlElement) -> dict[str, Any] | None:
     """The first JSON-LD object typed as an article, if any."""
-    return _article_ld(PageTags.of(tree, times=False).scripts)
-
-
-def _article_ld(scripts: list[HtmlElement]) -> dict[str, Any] | None:
-    for obj in _objects(scripts):
-        if _types(obj) & ARTICLE_TYPES:
-            return obj
-    return None
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@id") or value.get("url")
-    return clean_text(value) or None if isinstance(value, str) else None
-
-
-def _names(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    names = (_text(item) for item in items)
-    return [name for name in names if name]
-
-
-def _keywords(value: Any) -> list[str]:
-    if isinstance(value, str):
-        value = value.split(",")
-    return _names(value) if isinstance(value, list) else []
-
-
-def from_json_ld(obj: dict[str, Any], skip: Collection[str] = ()) -> Extracted:
-    """Fields of one JSON-LD article object (those named in ``skip`` are left None)."""
-    found = Extracted(
-        headline=_text(obj.get("headline")) or _text(obj.get("name")),
-        published=_text(obj.get("datePublished")),
-        updated=_text(obj.get("dateModified")),
-        category=_text(obj.get("articleSection")),
-        canonical_url=_text(obj.get("mainEntityOfPage")) or _text(obj.get("url")),
-        language=_text(obj.get("inLanguage")),
-    )
-    if "sapo" not in skip:
-        found.sapo = _text(obj.get("description"))
-    if "byline" not in skip:
-        found.byline = " - ".join(_names(obj.get("author"))) or None
-    if "tags" not in skip:
-        found.tags = _keywords(obj.get("keywords")) or None
-    body = obj.get("articleBody")
-    if isinstance(body, str) and "paragraphs" not in skip:
-        paragraphs = (clean_text(p) for p in re.split(r"\n\s*\n|\r?\n", body))
-        found.paragraphs = [p for p in paragraphs if p] or None
-    return found
+    return article_ld(list(json_ld_objects(tree)))
 
 
 def from_meta_tags(
@@ -205,7 +125,7 @@ def from_meta_tags(
     meta = MetaContents(page.metas)
     time_el = _article_time(page.times) if wants_time else None
     time_value = clean_text(time_el.get("datetime")) or None if time_el is not None else None
-    tags = meta.all("article:tag") if "tags" not in skip else []
+    tags = split_list(meta.all("article:tag")) if "tags" not in skip else []
     return Extracted(
         headline=meta.first("og:title", "twitter:title") if "headline" not in skip else None,
         sapo=meta.first("og:description", "description", "twitter:description")
@@ -268,17 +188,78 @@ def _not_url(value: str | None) -> str | None:
     return None if value is None or "://" in value else value
 
 
-def extract_metadata(tree: HtmlElement, url: str, skip: Collection[str] = ()) -> Extracted:
+def split_list(values: list[str]) -> list[str]:
+    """One comma-separated value ("a,b, c") as its items; several values kept as they are."""
+    if len(values) != 1 or "," not in values[0]:
+        return values
+    return [item for item in (clean_text(v) for v in values[0].split(",")) if item]
+
+
+@dataclass
+class MetaFacts:
+    """What the page's metadata says about it, for checks against the visible page."""
+
+    titles: list[str] = field(default_factory=list)
+    """``og:title``, ``twitter:title``, ``meta[name=title]``, JSON-LD ``headline``/``name``."""
+    site_names: list[str] = field(default_factory=list)
+    """``og:site_name``, ``application-name``, copyright, JSON-LD publishers."""
+    article_typed: bool = False
+    """``og:type`` ``article`` or a JSON-LD article object."""
+    breadcrumb: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    """``meta[name=keywords]`` and ``news_keywords`` (never tags by themselves)."""
+    descriptions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Metadata:
+    fields: Extracted
+    facts: MetaFacts
+
+
+def read_metadata(
+    tree: HtmlElement, url: str, skip: Collection[str] = (), *, facts: bool = True
+) -> Metadata:
     """Layer 2: JSON-LD article fields first, meta tags filling the gaps. Fields named
     in ``skip`` (an earlier layer has them) are not looked for where that costs
-    (text to clean, the article's ``<time>``) and may be left None."""
+    (text to clean, the article's ``<time>``) and may be left None; ``facts=False``
+    leaves :class:`MetaFacts` empty."""
     page = PageTags.of(tree, times=not {"dateline", "published"}.issubset(skip))
-    tags = from_meta_tags(tree, skip, page)
-    obj = _article_ld(page.scripts)
-    if obj is None:
-        return tags
-    ld = from_json_ld(obj, skip)
-    for name, value in vars(ld).items():
-        if value is None:
-            setattr(ld, name, getattr(tags, name))
-    return ld
+    found = from_meta_tags(tree, skip, page)
+    objects = list(ld_objects(page.scripts)) if page.scripts else []
+    obj = article_ld(objects)
+    if obj is not None:
+        ld = from_json_ld(obj, skip)
+        for name, value in vars(ld).items():
+            if value is None:
+                setattr(ld, name, getattr(found, name))
+        found = ld
+    known = _facts(MetaContents(page.metas), objects, obj) if facts else MetaFacts()
+    return Metadata(found, known)
+
+
+def _facts(meta: MetaContents, objects: list[dict[str, Any]], obj: Any) -> MetaFacts:
+    ld = obj if isinstance(obj, dict) else {}
+    ld_titles = (ld_text(ld.get("headline")), ld_text(ld.get("name")))
+    ld_description = ld_text(ld.get("description"))
+    twitter_site = (meta.first("twitter:site") or "").lstrip("@")
+    return MetaFacts(
+        titles=[t for t in (*(meta.first(key) for key in TITLE_KEYS), *ld_titles) if t],
+        site_names=[
+            name for name in (*(meta.first(key) for key in SITE_NAME_KEYS), twitter_site) if name
+        ]
+        + publisher_names(objects),
+        article_typed=obj is not None or (meta.first("og:type") or "").lower() == "article",
+        breadcrumb=breadcrumb_names(objects),
+        keywords=[k for key in KEYWORD_KEYS for v in meta.all(key) for k in split_list([v])],
+        descriptions=[
+            d
+            for d in (*(meta.first(k) for k in ("og:description", "description")), ld_description)
+            if d
+        ],
+    )
+
+
+def extract_metadata(tree: HtmlElement, url: str, skip: Collection[str] = ()) -> Extracted:
+    """The fields of :func:`read_metadata`."""
+    return read_metadata(tree, url, skip, facts=False).fields

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -43,7 +44,7 @@ TAG_SECTIONS = frozenset({"tag", "tags", "tu-khoa"})
 TOPIC_SECTIONS = frozenset({"chu-de", "event", "su-kien-noi-bat"})
 SEARCH_SECTIONS = frozenset({"tim-kiem", "search", "tim-kiem.html", "search.html"})
 TOPIC_PAGE = re.compile(r"-event\d+\.html?$")
-ARTICLE_ID = re.compile(r"[-/](?:post)?(\d{5,})\.(?:html?|amp)$")
+ARTICLE_ID = re.compile(r"[-/](?:post|[a-z]{1,3})?(\d{5,})\.(?:html?|amp|chn|ldo|vnp|aspx?)$")
 PLAIN_ABSOLUTE_URL = re.compile(r"https?://([^/?#;\s\[\]\\]+)(?:/[^?#;\s\\]*)?")
 """An absolute URL that ``urljoin`` gives back as it is (no query, fragment, params,
 white space or bracket; the host is checked to be ASCII)."""
@@ -58,7 +59,7 @@ FIRST_TITLE = XPath("descendant::title[1]")
 FIRST_H1 = XPath("descendant::h1[1]")
 """Positional steps: libxml2 stops at the first match instead of walking the page."""
 LINK_TARGETS = XPath("descendant::a/@href")
-STORY_LINK_HINT = re.compile(r"\d{5,}\.(?:html?|amp)")
+STORY_LINK_HINT = re.compile(r"\d{5,}\.(?:html?|amp|chn|ldo|vnp|aspx?)")
 """What an article link's ``href`` must contain (checked before the cost of resolving it)."""
 LISTING_LINK_COUNT = XPath(
     "count(descendant::h3[contains(concat(' ', normalize-space(@class), ' '), ' b-grid__title ')]"
@@ -187,3 +188,58 @@ def article_id(url: str) -> str | None:
 def site_of(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+@dataclass
+class Evidence:
+    """What a page of unknown layout shows of an article (read by
+    :func:`pipelines.pageread.read_page`)."""
+
+    headline: str | None = None
+    """The article's ``<h1>`` (never the paper's name), if any."""
+    title_agrees: bool = False
+    """That ``<h1>`` agrees with a metadata title or the ``<title>``."""
+    site_title: bool = False
+    """The page's title is the paper's name."""
+    declared_body: bool = False
+    """Metadata carries the article's text (JSON-LD ``articleBody``)."""
+    dateline: bool = False
+    body_chars: int = 0
+    long_blocks: int = 0
+    """Body blocks of 80+ characters."""
+    teasers: int = 0
+    """Links to other stories of the site inside the body's containers."""
+    teaser_blocks: int = 0
+    """Long body blocks printed under their own link to another story."""
+    story_grid: bool = False
+    """The page has a listing's story grid (:func:`looks_like_listing`)."""
+    canonical_home: bool = False
+    """The page declares the home page as its canonical address."""
+
+
+MIN_TEASERS = 12
+MIN_LINKED = 8
+MIN_ARTICLE_CHARS = 400
+MAX_SECTION_WORDS = 6
+
+
+def judge(evidence: Evidence) -> None:
+    """Raise :class:`NotAnArticle` unless the page shows one dominant article: a headline
+    agreeing with its metadata (or, with no metadata, a printed dateline), one main text
+    that is not a list of story summaries."""
+    ev = evidence
+    if ev.long_blocks >= 3 and ev.teaser_blocks * 2 >= ev.long_blocks:
+        raise NotAnArticle("listing", "the main text is story summaries under their links")
+    small = ev.body_chars < MIN_ARTICLE_CHARS or ev.long_blocks < 2
+    if ev.title_agrees:
+        linked = (not ev.body_chars and ev.story_grid) or (small and ev.teasers >= MIN_LINKED)
+        if linked:
+            raise NotAnArticle("listing", "story links and little text under the headline")
+        return
+    if ev.teasers >= max(MIN_TEASERS, ev.long_blocks) or ev.story_grid:
+        raise NotAnArticle("listing", "many story links and no headline agreeing with metadata")
+    if small and not ev.declared_body and (ev.site_title or ev.canonical_home):
+        raise NotAnArticle("soft-404", "no article: the page is titled with the paper's name")
+    short = ev.headline is not None and len(ev.headline.split()) <= MAX_SECTION_WORDS
+    if small and not ev.declared_body and short and not ev.dateline:
+        raise NotAnArticle("listing", f"a section name as headline ({ev.headline})")

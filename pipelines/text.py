@@ -8,6 +8,7 @@ single spaces. Spelling is kept exactly as published: old and new tone placement
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -21,6 +22,14 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c
 # (U+00A0, U+2000-U+200A, U+202F, U+3000...) as well as ASCII blanks.
 _NOT_WORD = re.compile(r"[\W_]+")
 _ASCII_NOT_WORD = bytes(code for code in range(128) if not chr(code).isalnum())
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+"""Letters only Vietnamese writes (in lower case)."""
+SHORTCODE = re.compile(r"\s*\[(\w+)(?:\s[^\]]*)?\][^\[\]]*\[/\1\]")
+"""A CMS shortcode left in the text: "[gg_video]0B7yQm3k[/gg_video]"."""
+MAX_ESCAPES = 3
+"""Metadata is sometimes escaped twice ("Chi&amp;#7871;n"): decoded up to this many times."""
 
 SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 """Elements whose content is never visible text."""
@@ -59,6 +68,31 @@ def clean_text(text: str | None, *, keep_newlines: bool = False) -> str:
         return " ".join(text.split())
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return "\n".join([line for line in lines if line])
+
+
+def is_vietnamese(text: str) -> bool:
+    return bool(VIETNAMESE_LETTERS.search(text.lower()))
+
+
+def without_shortcodes(text: str) -> str:
+    return SHORTCODE.sub("", text).strip() if "[/" in text else text
+
+
+def decode_entities(text: str) -> str:
+    """Character references left in a value decoded, also when escaped more than once
+    ("Ch&#237;nh", "Chi&amp;#7871;n" -> "Chính", "Chiến"); text without one is returned
+    as it is."""
+    for _ in range(MAX_ESCAPES):
+        if "&" not in text or not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    return text
+
+
+def clean_value(text: str | None) -> str:
+    """A metadata value as text: entities decoded (:func:`decode_entities`), then
+    :func:`clean_text`."""
+    return clean_text(decode_entities(text)) if text else ""
 
 
 def element_text(el: HtmlElement | None) -> str:

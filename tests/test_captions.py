@@ -3,7 +3,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from pipelines.captions import image_url, normalise_captions, parse_credit
+from pipelines.captions import find_captions, image_url, normalise_captions, parse_credit
 from pipelines.sites.base import RawCaption
 
 PAGE = "https://baonghean.vn/thoi-su/bai-viet-10285431.html"
@@ -108,3 +108,65 @@ def test_empty_captions_are_dropped_and_text_is_cleaned() -> None:
 )
 def test_image_url(img: str, url: str | None) -> None:
     assert image_url(lxml.html.fromstring(img), PAGE) == url
+
+
+IMG = '<img src="https://x.vn/a.jpg" alt="Ảnh minh họa không phải chú thích">'
+CAPTION = "Quang cảnh hội nghị. Ảnh: Thanh Lê"
+CAPTION_MARKUPS = [
+    f"<figure>{IMG}<figcaption>{CAPTION}</figcaption></figure>",
+    f'<figure class="tplCaption">{IMG}<figcaption><p class="Image">{CAPTION}</p></figcaption>'
+    "</figure>",
+    f'<figure class="VCSortableInPreviewMode"><div>{IMG}</div>'
+    f'<figcaption class="PhotoCMS_Caption"><p>{CAPTION}</p></figcaption></figure>',
+    f'<table class="image"><tr><td>{IMG}</td></tr><tr><td class="image_desc">{CAPTION}</td></tr>'
+    "</table>",
+    f'<table class="picture"><tr><td class="pic">{IMG}</td></tr>'
+    f'<tr><td class="pCaption caption"><p>{CAPTION}</p></td></tr></table>',
+    f"<table><tr><td>{IMG}</td></tr><tr><td>{CAPTION}</td></tr></table>",
+    f'<div class="wp-caption">{IMG}<p class="wp-caption-text">{CAPTION}</p></div>',
+    f'<div class="full-img">{IMG}<span class="fig">{CAPTION}</span></div>',
+    f'<div class="box-image">{IMG}<div class="box-desc">{CAPTION}</div></div>',
+    f'<img class="cms-photo" src="https://x.vn/a.jpg" cms-photo-caption="{CAPTION}">',
+    f"<p>{IMG}</p><p><em>{CAPTION}</em></p>",
+    f"<p>{IMG}</p><p>{CAPTION}</p>",
+]
+
+
+@pytest.mark.parametrize("markup", CAPTION_MARKUPS, ids=range(len(CAPTION_MARKUPS)))
+def test_caption_markups(markup: str) -> None:
+    scope = lxml.html.fromstring(f"<div><p>Đoạn một.</p>{markup}<p>Đoạn hai.</p></div>")
+    order = {el: i for i, el in enumerate(scope.iter())}
+    found = normalise_captions(find_captions(scope, 0, order), PAGE)
+    assert found == [{"caption": CAPTION, "image_url": "https://x.vn/a.jpg", "credit": "Thanh Lê"}]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        f'<figure class="noCaption">{IMG}<figcaption><p class="NLPlaceholderShow"></p>'
+        "</figcaption></figure>",
+        f"<p>{IMG}</p><p>Một đoạn văn bình thường tiếp theo bức ảnh, không in nghiêng.</p>",
+        f'<div class="related"><a href="/x.html">{IMG}</a><h3>Tin khác</h3></div>',
+        IMG,
+    ],
+)
+def test_no_caption_without_caption_markup_and_never_the_alt_text(markup: str) -> None:
+    scope = lxml.html.fromstring(f"<div><p>Đoạn một.</p>{markup}</div>")
+    order = {el: i for i, el in enumerate(scope.iter())}
+    assert find_captions(scope, 0, order) == []
+
+
+def test_credited_text_beside_the_only_image_of_a_box_without_caption_names() -> None:
+    markup = (
+        f'<div class="z1"><img src="https://x.vn/a.jpg"><span class="z2">{CAPTION}</span></div>'
+    )
+    scope = lxml.html.fromstring(f"<div><p>Đoạn một.</p>{markup}</div>")
+    order = {el: i for i, el in enumerate(scope.iter())}
+    assert [c.text for c in find_captions(scope, 0, order)] == [CAPTION]
+
+
+def test_uncredited_text_beside_an_image_is_not_a_caption() -> None:
+    markup = '<div><img src="/avatar.png"><span>Tối đa: 1500 ký tự Gửi bình luận</span></div>'
+    scope = lxml.html.fromstring(f"<div><p>Đoạn một.</p>{markup}</div>")
+    order = {el: i for i, el in enumerate(scope.iter())}
+    assert find_captions(scope, 0, order) == []

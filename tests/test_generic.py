@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import unicodedata
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from lxml import etree
 from bench.extraction import match, scores
 from pipelines.generic import extract_body
 
-DATASET = (
-    Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "article-extraction-benchmark"
+SHARED = Path(
+    os.environ.get("ARCHIVE_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared"
 )
+DATASET = SHARED / "benchmarks" / "article-extraction-benchmark"
 needs_dataset = pytest.mark.skipif(
     not DATASET.is_dir(), reason=f"article-extraction-benchmark not present at {DATASET}"
 )

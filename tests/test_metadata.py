@@ -4,7 +4,13 @@ import json
 
 import lxml.html
 
-from pipelines.metadata import extract_metadata, find_article_ld, json_ld_objects
+from pipelines.metadata import (
+    extract_metadata,
+    find_article_ld,
+    from_meta_tags,
+    json_ld_objects,
+    read_metadata,
+)
 
 URL = "https://baonghean.vn/bai-viet-10285431.html"
 
@@ -137,3 +143,45 @@ def test_clock_only_gives_no_date() -> None:
 def test_empty_page_gives_nothing() -> None:
     got = extract_metadata(tree(lang=""), URL)
     assert got.headline is None and got.paragraphs is None and got.language is None
+
+
+def test_entities_are_decoded_also_when_escaped_twice() -> None:
+    data = dict(
+        ARTICLE,
+        headline="Ch&#237;nh s&#225;ch m&#7899;i",
+        description="Chi&amp;#7871;n s&amp;#7921;",
+        author={"@type": "Person", "name": "NH&#7852;T XU&#194;N"},
+    )
+    got = extract_metadata(tree(ld(data)), URL)
+    assert (got.headline, got.sapo, got.byline) == ("Chính sách mới", "Chiến sự", "NHẬT XUÂN")
+
+
+def test_meta_contents_escaped_twice_are_decoded() -> None:
+    head = '<meta property="og:title" content="Gi&amp;#225; v&amp;#224;ng">'
+    assert extract_metadata(tree(head), URL).headline == "Giá vàng"
+
+
+def test_an_organisation_is_no_author_and_one_comma_joined_tag_is_split() -> None:
+    data = dict(ARTICLE, author={"@type": "Organization", "name": "VnExpress"})
+    head = ld(data) + '<meta property="article:tag" content="Nhà máy điện rác,BWE, Điện rác">'
+    got = extract_metadata(tree(head), URL)
+    assert got.byline is None
+    assert from_meta_tags(tree(head)).tags == ["Nhà máy điện rác", "BWE", "Điện rác"]
+
+
+def test_facts_for_the_visible_page() -> None:
+    crumbs = {"@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": 2, "item": {"@id": "/kd/tc", "name": "Tài chính"}},
+        {"@type": "ListItem", "position": 1, "item": {"@id": "/kd", "name": "Kinh doanh"}},
+    ]}  # fmt: skip
+    publisher = {"@type": "NewsMediaOrganization", "name": "Báo Dân Trí"}
+    head = (
+        ld(ARTICLE) + ld(crumbs) + ld(publisher)
+        + '<meta property="og:site_name" content="Dân trí">'
+        + '<meta name="keywords" content="vàng, giá vàng">'
+    )  # fmt: skip
+    facts = read_metadata(tree(head), URL).facts
+    assert facts.breadcrumb == ["Kinh doanh", "Tài chính"]
+    assert {"Dân trí", "Báo Dân Trí"} <= set(facts.site_names)
+    assert facts.keywords == ["vàng", "giá vàng"]
+    assert facts.article_typed and ARTICLE["headline"] in facts.titles
