@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -88,7 +89,10 @@ def extract_page(
     printed = read_dateline(clean_text(site.dateline))
     meta = read_metadata(tree, url, skip=_known(site, printed), facts=layout is None)
     if layout is not None:
-        return _record(tree, url, (site, Extracted(), meta.fields), layout.name, printed)
+        declared = meta.fields
+        if getattr(layout, "reads_tags", False):  # its tag list, even empty, is the page's
+            declared = replace(declared, tags=None)
+        return _record(tree, url, (site, Extracted(), declared), layout.name, printed)
     page = read_page(tree, url, meta)
     judge(page.evidence)
     return _record(tree, url, (site, page.fields, meta.fields), None, page=page)

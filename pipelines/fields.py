@@ -145,5 +145,5 @@ def same_text(a: str, b: str) -> bool:
 
 
 def tags_of(values: list[str] | None) -> list[str]:
-    cleaned = (clean_text(v).lstrip("#").strip() for v in values or [])
+    cleaned = (clean_text(v).lstrip("#").strip(" ,;|") for v in values or [])
     return list(dict.fromkeys(v for v in cleaned if v))

@@ -8,6 +8,7 @@ them and compare a record with its gold the way the pages' README defines it.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -15,19 +16,36 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 
-def _find_real_pages() -> Path:
-    """``shared/reference/real-pages`` beside the checkout, or beside one of its parents (a
-    worktree in ``wt/<name>`` of the main checkout's directory)."""
+
+def _find_shared() -> Path:
+    """``shared/`` beside the checkout (as CI lays it), or beside one of its parents (a
+    worktree in ``wt/<name>`` beside the main checkout); ``ARCHIVE_SHARED_DIR`` names
+    another."""
+    if named := os.environ.get("ARCHIVE_SHARED_DIR"):
+        return Path(named)
     checkout = Path(__file__).resolve().parents[1]
     for parent in checkout.parents:
-        found = parent / "shared" / "reference" / "real-pages"
-        if found.is_dir():
-            return found
-    return checkout.parent / "shared" / "reference" / "real-pages"
+        if (parent / "shared" / "reference").is_dir():
+            return parent / "shared"
+    return checkout.parent / "shared"
 
 
-REAL_PAGES = _find_real_pages()
+SHARED = _find_shared()
+REAL_PAGES = SHARED / "reference" / "real-pages"
+BENCHMARK = SHARED / "benchmarks" / "article-extraction-benchmark"
+
+
+def _needs(path: Path, what: str) -> pytest.MarkDecorator:
+    """Skip when ``path`` is missing on a developer's machine; under ``CI=true`` the tests
+    run, and fail, instead (CI always lays shared/ beside the checkout)."""
+    missing = not path.exists() and os.environ.get("CI") != "true"
+    return pytest.mark.skipif(missing, reason=f"{what} not present at {path}")
+
+
+needs_real_pages = _needs(REAL_PAGES / "gold.json", "the shared real pages")
+needs_benchmark = _needs(BENCHMARK, "the article-extraction-benchmark")
 COMPARED = ("headline", "sapo", "byline", "authors", "tags", "category")
 """Fields compared exactly (``published_at`` to the minute, captions by text, body by F1)."""
 BODY_F1 = 0.98

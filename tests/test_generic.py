@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import unicodedata
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -14,14 +12,10 @@ from lxml import etree
 
 from bench.extraction import match, scores
 from pipelines.generic import extract_body
+from tests.realpages import BENCHMARK, needs_benchmark
 
-SHARED = Path(
-    os.environ.get("ARCHIVE_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared"
-)
-DATASET = SHARED / "benchmarks" / "article-extraction-benchmark"
-needs_dataset = pytest.mark.skipif(
-    not DATASET.is_dir(), reason=f"article-extraction-benchmark not present at {DATASET}"
-)
+DATASET = BENCHMARK
+needs_dataset = needs_benchmark
 
 BODY = [
     "Chiều 22/9, Ban Tuyên giáo Tỉnh ủy và Trường Chính trị tỉnh tổ chức Hội nghị đánh giá "

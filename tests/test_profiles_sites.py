@@ -15,22 +15,17 @@ import pytest
 from pipelines.extract import NotAnArticle, extract_page
 from pipelines.pagekind import parse_html
 from pipelines.profiles import for_url, profile
-from tests.realpages import REAL_PAGES, RealPage, differences, leaks, real_pages
-
-needs_real_pages = pytest.mark.skipif(
-    not (REAL_PAGES / "gold.json").is_file(), reason="shared real pages not beside the checkout"
+from tests.realpages import (
+    REAL_PAGES,
+    RealPage,
+    differences,
+    leaks,
+    needs_real_pages,
+    real_pages,
 )
 
 SITES = ("vnexpress", "dantri", "znews", "vtcnews", "nguoiquansat")
 """Sites of these profiles with real saved pages."""
-
-KNOWN_FAILURES = {
-    "vnexpress-2": "tags: the page shows no tags (VnExpress loads them later by script); the "
-    "metadata layer fills the record's tags with the JSON-LD keywords ['Rối loạn tiêu hóa'] "
-    "because a layout cannot say 'no tags here' (shared metadata merge, pipelines/extract.py)",
-}
-"""Gold fields that fail because of shared extraction code, not the profile's selectors."""
-
 
 def _page(name: str) -> RealPage:
     return next(page for page in real_pages() if page.id == name)
@@ -46,17 +41,8 @@ def _mine(articles: bool) -> list[str]:
     ]
 
 
-def _article_params() -> list[object]:
-    return [
-        pytest.param(
-            name,
-            id=name,
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[name])]
-            if name in KNOWN_FAILURES
-            else [],
-        )
-        for name in _mine(articles=True)
-    ]
+def _article_params() -> list[str]:
+    return _mine(articles=True)
 
 
 @needs_real_pages

@@ -10,7 +10,7 @@ from pipelines.extract import NotAnArticle, extract_page
 from pipelines.profiles import for_url, profile
 from pipelines.profiles.vccorp import LISTING
 from pipelines.sites import find_layout
-from tests.realpages import REAL_PAGES, RealPage, differences, leaks, real_pages
+from tests.realpages import REAL_PAGES, RealPage, differences, leaks, needs_real_pages, real_pages
 
 SITES = ("tuoitre", "baochinhphu", "cafef", "nld", "thanhnien", "cafebiz", "laodong", "baodautu")
 REAL_SITES = ("tuoitre", "baochinhphu", "cafef")
@@ -18,26 +18,8 @@ PAGES = real_pages() if (REAL_PAGES / "gold.json").exists() else ()
 ARTICLES = [page for page in PAGES if page.site in REAL_SITES and page.is_article]
 LISTINGS = [page for page in PAGES if page.site in REAL_SITES and not page.is_article]
 
-SHARED_CAUSES = {
-    "tuoitre-1": "authors: the byline is printed in capitals ('NHẬT XUÂN - NGHI VŨ'); "
-                 "pipelines.bylines.split_byline keeps the capitals, gold wants 'Nhật Xuân'",
-    "cafef-1": "tags: CafeF prints each tag link with its separator ('việt nam, '); the "
-               "shared tag cleaning (pipelines.sites.selectors._texts / extract._tags) keeps "
-               "the trailing comma",
-}
-"""Pages whose remaining gold differences come from shared extraction code, not from the
-profile's selectors (the extraction engineer's fixes address them)."""
-SHARED_FIELDS = {"tuoitre-1": {"authors"}, "cafef-1": {"tags"}}
-
-
-def _article_param(page: RealPage) -> object:
-    cause = SHARED_CAUSES.get(page.id)
-    marks = [pytest.mark.xfail(reason=cause, strict=True)] if cause else []
-    return pytest.param(page, id=page.id, marks=marks)
-
-
-@pytest.mark.skipif(not ARTICLES, reason="shared/reference/real-pages not found")
-@pytest.mark.parametrize("page", [_article_param(page) for page in ARTICLES])
+@needs_real_pages
+@pytest.mark.parametrize("page", ARTICLES, ids=lambda page: page.id)
 def test_real_article_equals_gold(page: RealPage) -> None:
     record = extract_page(page.body, page.url)
     assert record["extractor"] in ("vccorp", page.site)
@@ -45,15 +27,7 @@ def test_real_article_equals_gold(page: RealPage) -> None:
     assert leaks(record, page.gold) == []
 
 
-@pytest.mark.skipif(not ARTICLES, reason="shared/reference/real-pages not found")
-@pytest.mark.parametrize("page", ARTICLES, ids=lambda page: page.id)
-def test_real_article_misses_gold_only_where_shared_code_does(page: RealPage) -> None:
-    record = extract_page(page.body, page.url)
-    assert set(differences(record, page.gold)) <= SHARED_FIELDS.get(page.id, set())
-    assert leaks(record, page.gold) == []
-
-
-@pytest.mark.skipif(not LISTINGS, reason="shared/reference/real-pages not found")
+@needs_real_pages
 @pytest.mark.parametrize("page", LISTINGS, ids=lambda page: page.id)
 def test_real_listing_page_is_rejected(page: RealPage) -> None:
     with pytest.raises(NotAnArticle) as rejected:
@@ -61,7 +35,7 @@ def test_real_listing_page_is_rejected(page: RealPage) -> None:
     assert rejected.value.reason == "listing"
 
 
-@pytest.mark.skipif(not ARTICLES, reason="shared/reference/real-pages not found")
+@needs_real_pages
 @pytest.mark.parametrize("page", ARTICLES, ids=lambda page: page.id)
 def test_listing_layout_never_takes_an_article(page: RealPage) -> None:
     from pipelines.pagekind import parse_html

@@ -24,7 +24,7 @@ import pytest
 from lxml.cssselect import CSSSelector
 
 from pipelines.pagekind import parse_html
-from tests.realpages import REAL_PAGES, real_pages
+from tests.realpages import needs_real_pages, real_pages
 from tests.siteserver import start_server, stop_server
 from tests.test_e2e_crawl import FAST, REPO
 
@@ -46,9 +46,6 @@ STUB = (
     "đường đi của trình thu thập dữ liệu.</p></article></body></html>"
 )
 
-needs_real_pages = pytest.mark.skipif(
-    not (REAL_PAGES / "gold.json").is_file(), reason="shared real pages not beside the checkout"
-)
 
 
 def news_list(name: str) -> tuple[str, bytes, set[str]]:

@@ -10,23 +10,16 @@ in body, captions or sapo); each home or section page must be rejected.
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench.extraction import match, scores
 from pipelines.extract import NotAnArticle, extract_page
+from tests.realpages import REAL_PAGES, needs_real_pages
 
-SHARED = Path(
-    os.environ.get("ARCHIVE_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared"
-)
-REAL_PAGES = SHARED / "reference" / "real-pages"
-needs_pages = pytest.mark.skipif(
-    not (REAL_PAGES / "gold.json").is_file(), reason=f"real pages not present at {REAL_PAGES}"
-)
+needs_pages = needs_real_pages
 MIN_BODY_F1 = 0.98
 FIELDS = ("headline", "sapo", "published_at", "authors", "captions", "tags", "category")
 

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import pytest
 
-from tests.realpages import REAL_PAGES
+from tests.realpages import REAL_PAGES, needs_real_pages
 from tests.siteserver import start_server, stop_server
 from tests.test_vccorp_crawl import crawl
 
@@ -69,7 +69,7 @@ def stand_in(root: Path, file: str, url: str, story_paths: set[str]) -> None:
     (root / "routes.json").write_text(json.dumps(routes), encoding="utf-8")
 
 
-@pytest.mark.skipif(not (REAL_PAGES / "gold.json").exists(), reason="real pages not found")
+@needs_real_pages
 @pytest.mark.parametrize(("file", "name"), [
     ("tuoitre-2.html", "tuoitre"), ("cafef-3.html", "cafef"), ("baochinhphu-2.html", "baochinhphu"),
 ])

@@ -83,6 +83,12 @@ class SelectorLayout:
         self.rules = rules
         self.name = rules.name
 
+    @property
+    def reads_tags(self) -> bool:
+        """The layout has a tag rule: a page where it finds none shows no tags (the
+        metadata's keywords are not put in their place)."""
+        return self.rules.compiled["tags"] is not None
+
     def matches(self, tree: HtmlElement, url: str) -> bool:
         rules = self.rules
         return bool(rules.select("root", tree)) and bool(rules.select("body", tree))
