@@ -23,7 +23,14 @@ from typing import Any
 
 from pipelines.extract import NotAnArticle, extract_page
 from storage.archive import ArticleVersion, prepare_article
-from storage.cli import add_date_range, check_date_range, db_url, make_parser, run_cli
+from storage.cli import (
+    add_date_range,
+    check_date_range,
+    db_url,
+    make_parser,
+    run_cli,
+    whole_number,
+)
 from storage.db import Database
 from storage.filters import RecordFilter, count_articles
 from storage.pages import ArchivedPage, CanonicalConflict, pages_after, revise_article
@@ -159,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_date_range(parser)
     parser.add_argument("--site", metavar="HOST", help="only this site (baonghean.vn)")
     parser.add_argument("--section", metavar="NAME", help='only this section ("Thời sự")')
-    parser.add_argument("--limit", type=int, metavar="N", help="stop after N pages")
+    parser.add_argument("--limit", type=whole_number(1, 10**12), metavar="N",
+                        help="stop after N pages")
     parser.add_argument(
         "--dry-run", action="store_true", help="count what would change, write nothing"
     )
@@ -170,8 +178,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     check_date_range(parser, args)
-    if args.limit is not None and args.limit < 1:
-        parser.error("--limit must be at least 1")
     where = RecordFilter(since=args.since, until=args.until, site=args.site, section=args.section)
     options = ReparseOptions(where=where, limit=args.limit, dry_run=args.dry_run)
     url = db_url(args)
