@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import ArchiveNotFound as ArchiveNotFound
@@ -46,6 +47,22 @@ def resolve_db_url(configured: str | None = None, environ: Mapping[str, str] | N
         return configured
     env = os.environ if environ is None else environ
     return env.get(DB_URL_ENV) or DEFAULT_DB_URL
+
+
+def check_db_url(url: str) -> None:
+    """Raise :class:`ArchiveNotFound` (a one-line message) for a URL no archive can be at:
+    not a database URL, a database SQLAlchemy does not know, a SQLite path that is a
+    directory or in a directory that does not exist."""
+    try:
+        make_url(url).get_dialect()
+    except ArgumentError:
+        raise ArchiveNotFound(f"not a database URL: {url!r} (a SQLite archive is "
+                              f"sqlite:///path/to/archive.db)") from None
+    path = _sqlite_file(url)
+    if path is not None and path.is_dir():
+        raise ArchiveNotFound(f"{path} is a directory, not an archive database file")
+    if path is not None and not path.parent.is_dir():
+        raise ArchiveNotFound(f"{path}: no such directory {path.parent}")
 
 
 def sqlite_synchronous(value: str) -> str:
@@ -147,9 +164,8 @@ class Database:
         application's database is refused (:class:`storage.migrate.ForeignDatabase`);
         *force* adds the archive's tables to one holding other tables.
         """
+        check_db_url(url)
         path = _sqlite_file(url)
-        if path is not None and path.is_dir():
-            raise ArchiveNotFound(f"{path} is a directory, not an archive database file")
         if not create and path is not None and not path.is_file():
             raise ArchiveNotFound(f"no archive database at {url}")
         engine = create_db_engine(url if create else read_only_url(url), synchronous=synchronous)

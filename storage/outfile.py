@@ -56,8 +56,11 @@ def archive_files(db_url: str, *, lock: bool = True) -> list[Path]:
     return [Path(database + suffix) for suffix in suffixes]
 
 
-def check_target(target: Path, protected: Iterable[Path] = ()) -> Path:
-    """The real path to write *target* at; :class:`OutputRefused` when it must not be."""
+def check_target(target: Path, protected: Iterable[Path] = (), *,
+                 regular_only: bool = True) -> Path:
+    """The real path to write *target* at; :class:`OutputRefused` when it must not be
+    (one of the *protected* files; unless not *regular_only*, something else than a
+    regular file)."""
     real = Path(os.path.realpath(target))
     try:
         found = os.stat(real)
@@ -66,7 +69,7 @@ def check_target(target: Path, protected: Iterable[Path] = ()) -> Path:
     for path in protected:
         if _same_file(real, found, path):
             raise OutputRefused(f"{target}: is the archive's own file ({path}); not overwritten")
-    if found is not None and not stat.S_ISREG(found.st_mode):
+    if regular_only and found is not None and not stat.S_ISREG(found.st_mode):
         raise OutputRefused(
             f"{target}: exists and is not a regular file ({_kind(found.st_mode)}); "
             f"use - for standard output"
