@@ -22,6 +22,7 @@ EXTRACTED_STAT = "archive/extracted/{extractor}"
 NOT_HTML = "not-html"
 """Drop reason of a page that is an image or other binary bytes (never parsed)."""
 WORKERS_SETTING = "ARCHIVE_EXTRACT_WORKERS"
+MAX_WORKERS = 64
 
 
 class ExtractionPipeline:
@@ -112,7 +113,7 @@ def worker_count(value: Any) -> int:
         count = int(str(value).strip())  # via str: 1.5 and True are refused, not rounded
     except ValueError:
         count = -1
-    if count < 0:
-        raise ValueError(
-            f"{WORKERS_SETTING} must be a whole number of processes, 0 or more, not {value!r}")
+    if not 0 <= count <= MAX_WORKERS:
+        raise ValueError(f"{WORKERS_SETTING} must be a whole number of processes, 0 or more "
+                         f"(at most {MAX_WORKERS}), not {value!r}")
     return count

@@ -135,3 +135,21 @@ def test_lock_is_taken_through_a_symlink_to_the_archive(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("ARCHIVE_REFRESH_HOURS=1e20", "ARCHIVE_REFRESH_HOURS: expected a number from 0 to"),
+    ("ARCHIVE_BATCH_SIZE=abc", "ARCHIVE_BATCH_SIZE: expected a whole number from 1 to 100,000"),
+    ("ARCHIVE_EXTRACT_WORKERS=99999999999999999999", "ARCHIVE_EXTRACT_WORKERS: expected a whole"),
+    ("ARCHIVE_SQLITE_SYNCHRONOUS=bogus", "expected one of OFF, NORMAL, FULL, EXTRA"),
+    ("ARCHIVE_SCHEDULER=bogus", "ARCHIVE_SCHEDULER: expected one of local, redis"),
+    ("DOWNLOAD_MAXSIZE=abc", "DOWNLOAD_MAXSIZE: expected a whole number"),
+])
+def test_bad_settings_are_one_line_and_status_2(tmp_path: Path, setting: str, message: str
+                                                ) -> None:
+    db = tmp_path / "a.db"
+    done = crawl("http://127.0.0.1:9", f"sqlite:///{db}", "-s", setting)
+    assert done.returncode == 2, done.stderr[-3000:]
+    assert done.stderr == f"scrapy crawl baonghean: error: {done.stderr.split('error: ', 1)[1]}"
+    assert message in done.stderr and done.stderr.count("\n") == 1
+    assert not db.exists()

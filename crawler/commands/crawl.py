@@ -42,6 +42,7 @@ from scrapy.spiderloader import get_spider_loader
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.options import check_settings
 from crawler.outcome import (
     EXIT_ABNORMAL,
     EXIT_LOCKED,
@@ -70,6 +71,10 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1 or self.settings is None:
             return  # `run` reports the usage error
         self._check_arguments(args[0], opts.spargs)
+        try:
+            check_settings(self.settings)
+        except ValueError as exc:
+            self._fail(args[0], str(exc), EXIT_USAGE)
         url = resolve_db_url(self.settings.get("ARCHIVE_DB_URL"))
         try:
             check_db_url(url)
@@ -90,7 +95,7 @@ class Command(ScrapyCrawlCommand):
 
     def _distributed(self) -> bool:
         assert self.settings is not None
-        return self.settings.get("ARCHIVE_SCHEDULER", "local") != "local"
+        return str(self.settings.get("ARCHIVE_SCHEDULER") or "local").lower() != "local"
 
     def _check_arguments(self, name: str, spargs: dict[str, str]) -> None:
         assert self.settings is not None
