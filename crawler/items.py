@@ -36,3 +36,6 @@ class FetchedPage:
     """Sitemap ``<lastmod>`` or feed date for this URL, if the source gave one."""
     record: dict[str, Any] | None = field(default=None)
     """The extracted article record (export shape); set by the extraction pipeline."""
+    failure: str | None = field(default=None)
+    """Set by the extraction pipeline instead of ``record`` when extraction raised an
+    unexpected error (``ValueError: Invalid IPv6 URL``): the page is then kept raw."""
