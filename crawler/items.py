@@ -48,3 +48,6 @@ class FetchedPage:
     """When the archive stored the page; set by the storage pipeline."""
     record: dict[str, Any] | None = field(default=None)
     """The extracted article record (export shape); set by the extraction pipeline."""
+    failure: str | None = field(default=None)
+    """Set by the extraction pipeline instead of ``record`` when extraction raised an
+    unexpected error (``ValueError: Invalid IPv6 URL``): the page is then kept raw."""

@@ -14,7 +14,9 @@ data-loss              the answer was cut short
 too-large              more than DOWNLOAD_MAXSIZE bytes, also after decompression
 redirect-loop          a redirect back to a URL of its own chain
 too-many-redirects     more than REDIRECT_MAX_TIMES redirects
-offsite-redirect       a redirect to another host (never followed)
+offsite-redirect       a redirect to another host (never followed), ``<meta>`` refreshes
+                       included (crawler/guards.py)
+bad-redirect           a redirect to a URL that cannot be parsed
 xml-entities           an XML document that declares entities (never parsed)
 ignored, other         any other refusal or failure
 =====================  ===================================================================
@@ -236,7 +238,7 @@ class RedirectGuardMiddleware:
         target = _redirect_target(request, response)
         if target is None:
             return response
-        if _host(target) != _host(request.url):
+        if url_host(target) != url_host(request.url):
             raise Refused("offsite-redirect", f"redirects to another host: {target}")
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if canonicalize(target) in {canonicalize(url) for url in chain}:
@@ -257,11 +259,18 @@ def _redirect_target(request: Request, response: Response) -> str | None:
     target = safe_url_string(location.decode("latin-1"))
     if target.startswith("//"):
         target = f"{urlsplit(request.url).scheme}:{target}"
-    return urljoin(request.url, target)
+    try:
+        return urljoin(request.url, target)
+    except ValueError as error:  # Scrapy's RedirectMiddleware would fail on it the same way
+        raise Refused("bad-redirect", f"unusable redirect to {target!r}: {error}") from None
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+def url_host(url: str) -> str:
+    """The host of *url*, lower case, without ``www.``; "" when it cannot be parsed."""
+    try:
+        return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return ""
 
 
 class XmlGuardMiddleware:

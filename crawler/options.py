@@ -1,10 +1,14 @@
-"""Spider arguments (``-a NAME=VALUE``): parsed and checked once, before the crawl starts."""
+"""Spider arguments (``-a NAME=VALUE``) and the archiver's settings (``-s NAME=VALUE``):
+parsed and checked once, before the crawl starts."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -130,6 +134,75 @@ def _flag(name: str, value: str | None) -> bool:
     if lowered in _TRUE or lowered in _FALSE:
         return lowered in _TRUE
     raise ValueError(f"{name}: expected 1 or 0, got {value!r}")
+
+
+NUMBER_SETTINGS: dict[str, tuple[type[int] | type[float], float, float]] = {
+    "ARCHIVE_BATCH_SIZE": (int, 1, 100_000),
+    "ARCHIVE_BATCH_SECONDS": (float, 0.001, 86_400),
+    "ARCHIVE_EXTRACT_WORKERS": (int, 0, 64),
+    "ARCHIVE_MAX_RETRY_AFTER": (float, 0, 86_400),
+    "ARCHIVE_MAX_LISTING_PAGES": (int, 0, 1_000_000),
+    "ARCHIVE_REFRESH_HOURS": (float, 0, 24 * 366 * 100),
+    "ARCHIVE_SHARED_DELAY": (float, 0, 86_400),
+    "ARCHIVE_WORKER_TTL": (float, 1, 86_400),
+}
+"""Numeric settings of the archiver: (type, least, most)."""
+SCRAPY_NUMBER_SETTINGS: dict[str, tuple[type[int] | type[float], float, float]] = {
+    "DOWNLOAD_DELAY": (float, 0, 86_400),
+    "DOWNLOAD_TIMEOUT": (float, 0, 86_400),
+    "DNS_TIMEOUT": (float, 0, 86_400),
+    "DOWNLOAD_MAXSIZE": (int, 0, 2**40),
+    "DOWNLOAD_WARNSIZE": (int, 0, 2**40),
+    "CONCURRENT_REQUESTS": (int, 1, 10_000),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": (int, 1, 10_000),
+    "RETRY_TIMES": (int, 0, 1_000),
+    "CLOSESPIDER_TIMEOUT": (float, 0, 10**9),
+    "CLOSESPIDER_ITEMCOUNT": (int, 0, 10**12),
+    "CLOSESPIDER_PAGECOUNT": (int, 0, 10**12),
+}
+"""Scrapy's numeric settings a scheduled crawl commonly sets, checked the same way."""
+CHOICE_SETTINGS = {
+    "ARCHIVE_SQLITE_SYNCHRONOUS": ("OFF", "NORMAL", "FULL", "EXTRA"),
+    "ARCHIVE_SCHEDULER": ("local", "redis"),
+}
+_WHOLE = re.compile(r"[+-]?\d{1,18}")
+
+
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Raise ``ValueError`` (a one-line message) for an ``ARCHIVE_*`` setting out of its
+    type or bounds (:data:`NUMBER_SETTINGS`; ``ARCHIVE_INCREMENTAL`` a flag), before any
+    component is built from it. None leaves a setting at its default."""
+    for name, (kind, low, high) in (NUMBER_SETTINGS | SCRAPY_NUMBER_SETTINGS).items():
+        value = settings.get(name)
+        if value is not None and value != "":
+            _number(name, value, kind, low, high)
+    for name, choices in CHOICE_SETTINGS.items():
+        value = settings.get(name)
+        if value is not None and str(value).lower() not in (c.lower() for c in choices):
+            raise ValueError(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+    incremental = settings.get("ARCHIVE_INCREMENTAL")
+    if not isinstance(incremental, bool | None):
+        text = str(incremental).strip().lower()
+        if text not in _TRUE + _FALSE + ("none",):
+            raise ValueError(f"ARCHIVE_INCREMENTAL: expected 1 or 0, got {incremental!r}")
+
+
+def _number(name: str, value: Any, kind: type[int] | type[float], low: float, high: float
+            ) -> float:
+    text = str(value).strip()
+    number: float | None = None
+    if isinstance(value, bool):
+        number = None
+    elif kind is int and _WHOLE.fullmatch(text):
+        number = int(text)
+    elif kind is float:
+        with contextlib.suppress(ValueError):
+            number = float(text)
+    if number is None or not low <= number <= high:  # NaN is refused here too
+        what = (f"a whole number from {int(low):,} to {int(high):,}" if kind is int
+                else f"a number from {low:g} to {high:,g}")
+        raise ValueError(f"{name}: expected {what}, got {value!r}")
+    return number
 
 
 def _archive(archive: str | None, crawl: str | None) -> tuple[str | None, str | None]:

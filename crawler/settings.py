@@ -43,6 +43,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.XmlGuardMiddleware": 585,
     # Above RedirectMiddleware (600): refuses redirect loops and redirects off the host.
     "crawler.middlewares.RedirectGuardMiddleware": 610,
+    # Above MetaRefreshMiddleware (580), below decompression: the same for <meta> refreshes.
+    "crawler.guards.MetaRefreshGuardMiddleware": 583,
+    # Scrapy's, with a robots.txt that cannot be fetched logged in one line, no traceback.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.guards.RobotsTxtMiddleware": 100,
 }
 
 ITEM_PIPELINES = {

@@ -1,8 +1,12 @@
 """Bytes of a fetched page -> text, whatever the server claimed.
 
 Order of evidence: a byte-order mark, the HTTP ``Content-Type`` charset, the
-page's ``<meta charset>`` / ``http-equiv`` declaration, then detection with
-charset-normalizer. A declared charset that does not decode the bytes is skipped.
+page's ``<meta charset>`` / ``http-equiv`` declaration, then detection. A declared
+charset that does not decode the bytes is skipped. Detection first looks for
+windows-1258, the code page of older Vietnamese pages, which general detectors take
+for a western one: its tone marks are separate bytes right after a vowel
+(:func:`looks_cp1258`); then charset-normalizer reads up to 64 KB from the first
+byte that is not ASCII (a page may open with more than that of scripts and styles).
 The result is always NFC: windows-1258 pages decode to base letters plus
 combining tone marks, and some pages are NFD to begin with. Never raises.
 """
@@ -35,6 +39,17 @@ _BOM_MARKS = tuple(bom for bom, _ in _BOMS)
 _AS_CP1252 = frozenset({"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "iso8859-1"})
 _SINGLE_BYTE_WESTERN = frozenset({"cp1252", "latin-1", "iso8859-1"})
 _SINGLE_BYTE = _SINGLE_BYTE_WESTERN | {"cp1258", "cp1250", "cp1251", "cp1254", "iso8859-15"}
+_DETECT_BYTES = 64 * 1024
+_NOT_ASCII = re.compile(rb"[\x80-\xff]")
+_ASCII = bytes(range(128))
+_CP1258_TONED = re.compile(rb"[AEIOUYaeiouy\xc2\xc3\xca\xd4\xd5\xdd\xe2\xe3\xea\xf4\xf5\xfd]"
+                           rb"[\xcc\xd2\xde\xec\xf2]")
+"""A vowel (ASCII, or windows-1258's â ă ê ô ơ ư) followed by one of windows-1258's
+five combining tone marks (grave, hook, tilde, acute, dot below)."""
+_CP1258_MIN_TONES = 3
+_CP1258_SHARE = 0.25
+"""Share of a page's non-ASCII bytes that toned vowels make in Vietnamese windows-1258 text
+(about half); western text puts Ì, Ò, Þ, ì, ò after a vowel far more rarely."""
 # "Binary data bytes" of the WHATWG MIME Sniffing Standard: controls text never holds.
 _BINARY_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 
@@ -166,7 +181,7 @@ def _decode(body: bytes, headers: Mapping[Any, Any] | None) -> tuple[str, bool]:
         if text is not None:
             return text, exact and name == "utf-8"
         logger.debug("charset %s does not decode the page", name)
-    detected = _detect(body)
+    detected = "cp1258" if looks_cp1258(body) else _detect(body)
     return body.decode(detected or "utf-8", errors="replace"), False
 
 
@@ -203,11 +218,25 @@ def _candidates(body: bytes, headers: Mapping[Any, Any] | None) -> Iterable[tupl
     # A western label never fails to decode, so it would hide a windows-1258 page.
     # Other detector guesses are not trusted over the label (short pages mislead it).
     yield from ((name, False) for name in declared if name not in _SINGLE_BYTE_WESTERN)
-    if _detect(body) == "cp1258":
+    if looks_cp1258(body) or _detect(body) == "cp1258":
         yield "cp1258", False
     yield declared[0], False
 
 
+def looks_cp1258(body: bytes) -> bool:
+    """Whether *body* (not UTF-8) reads as Vietnamese in windows-1258: toned vowels make
+    a good share of its bytes that are not ASCII."""
+    not_ascii = len(body.translate(None, _ASCII))
+    if not_ascii == 0:
+        return False
+    toned = len(_CP1258_TONED.findall(body))
+    return toned >= _CP1258_MIN_TONES and toned >= _CP1258_SHARE * not_ascii
+
+
 def _detect(body: bytes) -> str | None:
-    best = from_bytes(body[: 64 * 1024]).best()
+    """charset-normalizer's guess from up to 64 KB, starting just before the first byte
+    that is not ASCII (ASCII alone says nothing)."""
+    first = _NOT_ASCII.search(body)
+    start = max(0, first.start() - 1024) if first else 0
+    best = from_bytes(body[start : start + _DETECT_BYTES]).best()
     return codec_name(best.encoding) if best is not None else None

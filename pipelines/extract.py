@@ -16,13 +16,9 @@ Run as a command: ``python -m pipelines.extract --url URL PATH``.
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from dataclasses import replace
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -251,51 +247,11 @@ def _language(declared: str | None, body: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m pipelines.extract``: print one page's record as JSON."""
-    args = _parser().parse_args(argv)
-    try:
-        body = sys.stdin.buffer.read() if args.path == "-" else Path(args.path).read_bytes()
-    except OSError as error:
-        print(f"error: cannot read {args.path}: {error.strerror or error}", file=sys.stderr)
-        return 2
-    if not body.strip():
-        print(f"error: {args.path} is empty", file=sys.stderr)
-        return 2
-    headers = dict(_header(h) for h in args.header)
-    try:
-        record = extract_page(body, args.url, headers)
-    except NotAnArticle as error:
-        print(f"not an article: {error}", file=sys.stderr)
-        return 1
-    print(json.dumps(record, ensure_ascii=False, indent=args.indent))
-    return 0
+    """``python -m pipelines.extract``: print one page's record as JSON
+    (:mod:`pipelines.extract_cli`)."""
+    from pipelines.extract_cli import main as run  # imports this module
 
-
-def _header(text: str) -> tuple[str, str]:
-    name, _, value = text.partition(":")
-    return name.strip().lower(), value.strip()
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipelines.extract",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Extract the article record from a saved page and print it as JSON. "
-        "Exit status: 0 article, 1 not an article (reason on stderr), 2 unreadable input.",
-        epilog="Example: python -m pipelines.extract --url "
-        "https://baonghean.vn/bai-viet-10264872.html page.html",
-    )
-    parser.add_argument("path", metavar="PATH", help="saved page (raw bytes), or - for stdin")
-    parser.add_argument("--url", required=True, help="URL the page was fetched from")
-    parser.add_argument(
-        "--header",
-        action="append",
-        default=[],
-        metavar="NAME:VALUE",
-        help="response header, e.g. 'Content-Type: text/html; charset=utf-8' (repeatable)",
-    )
-    parser.add_argument("--indent", type=int, default=None, help="pretty-print with N spaces")
-    return parser
+    return run(argv)
 
 
 if __name__ == "__main__":

@@ -13,15 +13,17 @@ from scrapy.statscollectors import StatsCollector
 from crawler.items import FetchedPage
 from pipelines.decode import looks_binary
 from pipelines.extract import NotAnArticle, extract_page
-from pipelines.worker import WorkerPool
+from pipelines.worker import ExtractionFailed, WorkerPool
 
 logger = logging.getLogger(__name__)
 
 DROPPED_STAT = "archive/dropped/{reason}"
 EXTRACTED_STAT = "archive/extracted/{extractor}"
+FAILED_STAT = "archive/errors/extract-failed"
 NOT_HTML = "not-html"
 """Drop reason of a page that is an image or other binary bytes (never parsed)."""
 WORKERS_SETTING = "ARCHIVE_EXTRACT_WORKERS"
+MAX_WORKERS = 64
 
 
 class ExtractionPipeline:
@@ -30,7 +32,11 @@ class ExtractionPipeline:
     Sets ``page.record`` (``url`` = the page's requested URL, ``fetched_at`` in UTC)
     and returns the page. A page that is not an article raises ``DropItem`` and
     counts under ``archive/dropped/<reason>`` (``not-html`` for an image or other
-    binary bytes, which are never parsed). Other items pass through untouched.
+    binary bytes, which are never parsed). A page extraction fails on (any other
+    exception: a bug, a page no one foresaw) is never lost: it gets one WARNING line
+    (the traceback at DEBUG), counts under ``archive/errors/extract-failed``, and goes
+    on with ``page.failure`` set, to be kept raw by the storage pipeline
+    (:mod:`storage.failed`). Other items pass through untouched.
 
     With ``ARCHIVE_EXTRACT_WORKERS`` at 1 or more, :meth:`from_crawler` builds a
     :class:`WorkerExtractionPipeline`, which extracts in that many child processes.
@@ -55,6 +61,8 @@ class ExtractionPipeline:
             record = extract_page(item.body, item.final_url, item.headers, profile=item.profile)
         except NotAnArticle as error:
             raise self.dropped(item, error) from error
+        except Exception as error:
+            return self.failed(item, error)
         return self.accept(item, record)
 
     def refuse_binary(self, item: FetchedPage) -> None:
@@ -71,6 +79,18 @@ class ExtractionPipeline:
         # Our INFO line above is the record of it; Scrapy's own "Dropped" line
         # (WARNING by default) would repeat it for every routine non-article.
         return DropItem(f"not an article ({error.reason}): {item.url}", log_level="DEBUG")
+
+    def failed(self, item: FetchedPage, error: Exception) -> FetchedPage:
+        """Count and log a page extraction failed on; it goes on to be kept raw."""
+        text = str(error).strip()
+        first = text.splitlines()[0] if text else ""
+        worker = isinstance(error, ExtractionFailed) and first  # its words name the type
+        item.failure = (first if worker else f"{type(error).__name__}: {first}")[:300]
+        self.stats.inc_value(FAILED_STAT)
+        logger.warning("extraction failed (extract-failed): %s: %s; the page is kept raw",
+                       item.url, item.failure)
+        logger.debug("extraction of %s failed", item.url, exc_info=error)
+        return item
 
     def accept(self, item: FetchedPage, record: dict[str, Any]) -> FetchedPage:
         """Complete the record with the page's URL and fetch time, set it, count it."""
@@ -104,6 +124,8 @@ class WorkerExtractionPipeline(ExtractionPipeline):
                                              item.profile)
         except NotAnArticle as error:
             raise self.dropped(item, error) from error
+        except Exception as error:
+            return self.failed(item, error)
         return self.accept(item, record)
 
 
@@ -113,7 +135,7 @@ def worker_count(value: Any) -> int:
         count = int(str(value).strip())  # via str: 1.5 and True are refused, not rounded
     except ValueError:
         count = -1
-    if count < 0:
-        raise ValueError(
-            f"{WORKERS_SETTING} must be a whole number of processes, 0 or more, not {value!r}")
+    if not 0 <= count <= MAX_WORKERS:
+        raise ValueError(f"{WORKERS_SETTING} must be a whole number of processes, 0 or more "
+                         f"(at most {MAX_WORKERS}), not {value!r}")
     return count

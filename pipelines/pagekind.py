@@ -10,6 +10,7 @@ tag            tag pages (``/tag/...``, ``/tu-khoa/...``)
 topic          topic collections (``...-event<id>.html``, ``/chu-de/...``)
 search         search results (``/tim-kiem``, ``/search``)
 soft-404       an error page served with status 200 ("Không tìm thấy trang")
+too-large      more than ``pipelines.deep.MAX_PAGE_BYTES`` (10 MB): never parsed
 listing        section and home pages: many article links, no article body
 no-headline    no headline anywhere
 no-body        no body text anywhere
@@ -22,7 +23,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlunsplit
+from urllib.parse import urlsplit as _urlsplit
 
 import lxml.html
 from lxml.etree import ElementDefaultClassLookup, ErrorTypes, HTMLParser, ParserError, XPath
@@ -30,12 +32,13 @@ from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstru
 
 from crawler.urls import is_tracking_param
 from pipelines.decode import utf8_as_is, utf8_html
+from pipelines.deep import MAX_PAGE_BYTES, flatten_excess, parse_limits, too_deep
 from pipelines.metadata import find_article_ld, meta_values
 from pipelines.text import element_text, squash_key, text_content
 
 REASONS = frozenset(
     {"empty", "video", "photo", "podcast", "tag", "topic", "search", "soft-404", "listing",
-     "no-headline", "no-body"}
+     "no-headline", "no-body", "too-large"}
 )  # fmt: skip
 """Every reason :class:`NotAnArticle` may carry."""
 
@@ -85,9 +88,22 @@ class NotAnArticle(Exception):
         self.reason = reason
 
 
+def urlsplit(url: str) -> SplitResult:
+    """``urllib.parse.urlsplit`` that never raises: a URL it cannot parse
+    (``http://[::1/``) splits into empty parts (no host, no path)."""
+    try:
+        return _urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", "", "", "")
+
+
 def clean_url(url: str) -> str:
-    """The URL without tracking parameters (utm_*, fbclid...) and fragment."""
-    parts = urlsplit(url.strip())
+    """The URL without tracking parameters (utm_*, fbclid...) and fragment; a URL that
+    cannot be parsed as it is."""
+    try:
+        parts = _urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     kept = [(k, v) for k, v in pairs if not is_tracking_param(k)]
     query = parts.query if len(kept) == len(pairs) else urlencode(kept)
@@ -118,6 +134,8 @@ def parse_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> HtmlEle
     normalised where it is read (:func:`pipelines.text.clean_text`)."""
     if not body or body.isspace():
         raise NotAnArticle("empty", "no content")
+    if len(body) > MAX_PAGE_BYTES:
+        raise NotAnArticle("too-large", f"{len(body):,} bytes (at most {MAX_PAGE_BYTES:,})")
     if utf8_as_is(body, headers):
         tree, clean = _parse(body)
         if clean:
@@ -125,14 +143,18 @@ def parse_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> HtmlEle
     return _parse(utf8_html(body, headers))[0]
 
 
-def _parse(data: bytes) -> tuple[HtmlElement, bool]:
-    """The document, and whether its bytes were valid UTF-8."""
-    parser = HTMLParser(encoding="utf-8", remove_comments=True)
+def _parse(data: bytes, flattened: bool = False) -> tuple[HtmlElement, bool]:
+    """The document, and whether its bytes were valid UTF-8 (pipelines/deep.py: a page
+    nested deeper than the parser goes is parsed again, its deepest containers dropped)."""
+    limits = parse_limits() if flattened else {}
+    parser = HTMLParser(encoding="utf-8", remove_comments=True, **limits)
     parser.set_element_class_lookup(HTML_CLASSES)
     try:
         tree = lxml.html.document_fromstring(data, parser=parser)
     except (ParserError, ValueError) as error:
         raise NotAnArticle("empty", str(error)) from error
+    if not flattened and too_deep(parser.error_log):
+        return _parse(flatten_excess(data), flattened=True)
     return tree, not any(entry.type in ENCODING_ERRORS for entry in parser.error_log)
 
 
@@ -172,11 +194,15 @@ def looks_like_listing(tree: HtmlElement, url: str) -> bool:
 
 def join_url(base: str, url: str) -> str:
     """``urljoin(base, url)``, without its cost for the usual case: a plain absolute
-    http(s) URL, which ``urljoin`` returns unchanged."""
+    http(s) URL, which ``urljoin`` returns unchanged. A URL that cannot be parsed
+    (``http://[::1/``) comes back as it is (it names no host)."""
     plain = PLAIN_ABSOLUTE_URL.fullmatch(url)
     if plain is not None and plain.group(1).isascii():
         return url
-    return urljoin(base, url)
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url
 
 
 def article_id(url: str) -> str | None:

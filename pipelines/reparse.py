@@ -3,7 +3,10 @@
 Nothing is fetched: the pages stored in the archive are parsed again, and an
 article whose extraction changed gets a new version (its previous one kept as
 a revision with reason ``reparse``). Articles whose page now fails extraction
-are left as they are and counted as failed, by reason.
+are left as they are and counted as failed, by reason. Pages a crawl kept raw
+because extraction failed on them (``failed_pages``, :mod:`storage.failed`) are
+tried again too (without date or section filters): those that now give a record
+are stored as new articles ("recovered").
 
 Run as a command: ``python -m pipelines.reparse --db URL [--since YYYY-MM-DD]``.
 Library use: :func:`reparse` takes the extract function, so a changed
@@ -23,8 +26,17 @@ from typing import Any
 
 from pipelines.extract import NotAnArticle, extract_page
 from storage.archive import ArticleVersion, prepare_article
-from storage.cli import add_date_range, check_date_range, db_url, make_parser, run_cli
+from storage.batch import store_articles
+from storage.cli import (
+    add_date_range,
+    check_date_range,
+    db_url,
+    make_parser,
+    run_cli,
+    whole_number,
+)
 from storage.db import Database
+from storage.failed import forget_failed, iter_failed
 from storage.filters import RecordFilter, count_articles
 from storage.pages import ArchivedPage, CanonicalConflict, pages_after, revise_article
 from storage.progress import Progress
@@ -55,6 +67,8 @@ class ReparseSummary:
     unchanged: int = 0
     failed: Counter[str] = field(default_factory=Counter)
     """Failed pages by reason ("listing", "no-body", "error", ...)."""
+    recovered: int = 0
+    """Pages kept raw after a failed extraction that now gave an article."""
 
     def line(self, *, dry_run: bool = False) -> str:
         changed = "would change" if dry_run else "changed"
@@ -65,6 +79,9 @@ class ReparseSummary:
         if self.failed:
             reasons = ", ".join(f"{reason} {n:,}" for reason, n in sorted(self.failed.items()))
             text += f" ({reasons})"
+        if self.recovered:
+            done = "would be recovered" if dry_run else "recovered"
+            text += f"; {self.recovered:,} pages kept raw {done}"
         return text
 
 
@@ -149,6 +166,30 @@ def reparse(
     return summary
 
 
+def retry_failed(db: Database, extract: ExtractFunction, summary: ReparseSummary, *,
+                 dry_run: bool = False) -> None:
+    """Extract the pages kept raw after a failed extraction again; store those that now
+    give a record as new articles (their failure forgotten)."""
+    after = 0
+    while True:
+        with db.session() as session:
+            batch = iter_failed(session, after)
+        if not batch:
+            return
+        after = batch[-1][0]
+        versions = []
+        for _, url, page in batch:
+            item = ArchivedPage(article_id=0, canonical_url=url, content_hash="", page=page)
+            version = _try_reextract(item, extract, ReparseSummary())
+            if version is not None:
+                versions.append(version)
+        summary.recovered += len(versions)
+        if versions and not dry_run:
+            with db.session() as session, session.begin():
+                store_articles(session, versions)
+                forget_failed(session, [version.record["url"] for version in versions])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = make_parser(
         PROG,
@@ -159,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_date_range(parser)
     parser.add_argument("--site", metavar="HOST", help="only this site (baonghean.vn)")
     parser.add_argument("--section", metavar="NAME", help='only this section ("Thời sự")')
-    parser.add_argument("--limit", type=int, metavar="N", help="stop after N pages")
+    parser.add_argument("--limit", type=whole_number(1, 10**12), metavar="N",
+                        help="stop after N pages")
     parser.add_argument(
         "--dry-run", action="store_true", help="count what would change, write nothing"
     )
@@ -170,8 +212,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     check_date_range(parser, args)
-    if args.limit is not None and args.limit < 1:
-        parser.error("--limit must be at least 1")
     where = RecordFilter(since=args.since, until=args.until, site=args.site, section=args.section)
     options = ReparseOptions(where=where, limit=args.limit, dry_run=args.dry_run)
     url = db_url(args)
@@ -184,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 total = min(total, args.limit)
             with Progress("reparse", total) as progress:
                 summary = reparse(db, extract_page, options, progress)
+            if where == RecordFilter() and args.limit is None:
+                retry_failed(db, extract_page, summary, dry_run=args.dry_run)
         print(summary.line(dry_run=args.dry_run))
         return 0
 

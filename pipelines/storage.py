@@ -6,8 +6,15 @@ holds ``ARCHIVE_BATCH_SIZE`` pages or its oldest page has waited
 ``ARCHIVE_BATCH_SECONDS`` (checked as pages arrive and every second by a timer),
 and the rest when the spider closes: a fast crawl writes large batches, a polite
 one commits what it fetched within seconds. It returns the record dict with the
-page's provenance fields, so Scrapy's feed export (``-O out.jsonl``) writes the same
-shape as ``python -m storage.export``.
+page's provenance fields, so
+Scrapy's feed export (``-O out.jsonl``) writes the same shape as
+``python -m storage.export``. With a feed export configured (``FEEDS``), each record
+is returned only once its batch is committed (a record whose batch fails is dropped,
+never exported): items then wait for their batch, which is also written once it holds
+half of ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes or its oldest page has waited a second.
+
+A page extraction failed on (``page.failure`` set by the extraction pipeline) is kept
+raw in the same transactions (:mod:`storage.failed`) and dropped from the items.
 
 A storage error is never logged-and-ignored: the batch is rolled back (earlier
 batches stay committed), the error is logged in one line, the exception
@@ -26,28 +33,32 @@ import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from scrapy import Spider, signals
+from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem
-from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import is_reactor_installed
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from crawler.items import FetchedPage
+from pipelines.batching import AgeTimer, Batch, Clock, once_stored
+from pipelines.runstats import database_says, run_figures, spider_args
+from pipelines.stopping import CrawlStopper
 from storage.archive import ArticleVersion, Outcome, prepare_article
 from storage.batch import store_articles
 from storage.captures import PAST_REASON
 from storage.db import SQLITE_SYNCHRONOUS, Database, resolve_db_url, sqlite_synchronous
+from storage.errors import StorageError
+from storage.failed import FailedVersion, forget_failed, store_failed
 from storage.provenance import Provenance
-from storage.runs import RunFigures, finish_run, record_progress, start_run
+from storage.runs import finish_run, record_progress, start_run
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from sqlalchemy.orm import Session
-    from twisted.internet.defer import Deferred
+
+__all__ = ["StoragePipeline", "run_figures"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,27 +67,9 @@ DEFAULT_BATCH_SIZE = 500
 DEFAULT_BATCH_SECONDS = 10.0
 TIMER_SECONDS = 1.0
 """How often a crawl checks the age of the buffered pages."""
-DROPPED_PREFIX = "archive/dropped/"
-SKIPPED_KNOWN = "archive/skipped/known"
-"""Stat the spider counts: discovered articles not fetched because the archive has them."""
-_ERROR_PREFIXES = {
-    "archive/errors/": "",
-    "spider_exceptions/": "spider/",
-}
-"""Stats copied into the run record's errors. Final fetch failures are already counted by kind
-under ``archive/errors/`` (crawler/middlewares.py), so Scrapy's raw per-response and
-per-exception counters (which include attempts that a retry later mended) are left out."""
-
-
-class DelayedCall(Protocol):
-    def active(self) -> bool: ...
-    def cancel(self) -> None: ...
-
-
-class Clock(Protocol):
-    """What the age checks need of a reactor (``twisted.internet.task.Clock`` in tests)."""
-
-    def callLater(self, delay: float, callable: Callable[[], None]) -> DelayedCall: ...  # noqa: N802
+CONFIRM_SECONDS = 1.0
+"""Longest wait of a buffered page when items wait for their batch (a feed export)."""
+FAILED_PAGE = "extract-failed"
 
 
 class StoragePipeline:
@@ -97,19 +90,20 @@ class StoragePipeline:
         self.db_url = db_url
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
+        self.batch_bytes: int | None = None
+        """Set when items wait for their batch (:meth:`from_crawler`, a feed export): the
+        batch is also written once its pages hold this many bytes."""
         self.clock: Callable[[], float] = time.monotonic
-        self._first_buffered = 0.0
-        """``clock()`` when the oldest buffered page arrived."""
         self.reactor_time: Clock | None = None
         """Clock of the age checks; None: the crawl's reactor (none outside a crawl)."""
-        self._check: DelayedCall | None = None
+        self.timer = AgeTimer(self.flush_due, min(TIMER_SECONDS, batch_seconds))
         self.db: Database | None = None
         self.run_id: int | None = None
-        self.buffer: list[ArticleVersion] = []
+        self.batch = Batch()
         self.counts: Counter[str] = Counter()
         self.failure: str | None = None
         """Set to a short description after a storage error; nothing more is stored then."""
-        self._stopping: Deferred[None] | None = None
+        self.stopper = CrawlStopper(crawler)
         self._summary: str | None = None
 
     @classmethod
@@ -122,6 +116,9 @@ class StoragePipeline:
             settings.get("ARCHIVE_SQLITE_SYNCHRONOUS") or SQLITE_SYNCHRONOUS,
             settings.getfloat("ARCHIVE_BATCH_SECONDS", DEFAULT_BATCH_SECONDS),
         )
+        if settings.getdict("FEEDS"):
+            pipeline.batch_bytes = settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE", 5_000_000) // 2
+            pipeline.batch_seconds = min(pipeline.batch_seconds, CONFIRM_SECONDS)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
         return pipeline
@@ -129,32 +126,38 @@ class StoragePipeline:
     def open_spider(self) -> None:
         try:
             self.db = Database.open(self.db_url, synchronous=self.synchronous)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, StorageError) as exc:
             raise self._cannot_start(exc) from exc
         spider = self.crawler.spider
         name = spider.name if spider is not None else self.crawler.spidercls.name
         try:
             with self.db.session() as session, session.begin():
-                self.run_id = start_run(session, name, _spider_args(spider))
+                self.run_id = start_run(session, name, spider_args(spider))
         except Exception as exc:
             self.db.close()
             self.db = None
             if isinstance(exc, SQLAlchemyError):
                 raise self._cannot_start(exc) from exc
             raise
-        logger.info("archive %s: run %d started", self._shown_url(), self.run_id)
+        shown = self.db.engine.url.render_as_string(hide_password=True)
+        logger.info("archive %s: run %d started", shown, self.run_id)
         if self.reactor_time is None and is_reactor_installed():
             from twisted.internet import reactor  # a crawl's, already running
 
             self.reactor_time = cast(Clock, reactor)
-        self._schedule_check()
+        self.timer.start(self.reactor_time)
 
-    def process_item(self, item: Any) -> dict[str, Any]:
+    def process_item(self, item: Any) -> dict[str, Any] | Coroutine[Any, Any, dict[str, Any]]:
+        """The item's record, or (items waiting for their batch) a coroutine giving it
+        once its batch is committed; a page kept raw is dropped here."""
         if self.failure is not None:
             # The failure was logged once when it happened; later pages are only counted.
             self.crawler.stats.inc_value("archive/errors/not-stored")
             url = item.url if isinstance(item, FetchedPage) else type(item).__name__
             raise DropItem(f"not stored (archive stopped): {url}", log_level="DEBUG")
+        if isinstance(item, FetchedPage) and item.failure is not None:
+            self._buffer(FailedVersion(item.url, FAILED_PAGE, item.failure, item), item)
+            raise DropItem(f"kept raw ({FAILED_PAGE}): {item.url}", log_level="DEBUG")
         if not isinstance(item, FetchedPage) or item.record is None:
             raise TypeError(f"StoragePipeline needs a FetchedPage with a record, got {item!r:.200}")
         item.ingested_at = item.ingested_at or datetime.now(UTC)
@@ -164,110 +167,129 @@ class StoragePipeline:
         except ValueError:
             self.crawler.stats.inc_value("archive/errors/bad-record")
             raise
-        if not self.buffer:
-            self._first_buffered = self.clock()
-        self.buffer.append(version)
-        if len(self.buffer) >= self.batch_size or self._waited():
-            self.flush(stop_crawl=True)
-        return item.record | Provenance.of(item).fields()
+        record = item.record | Provenance.of(item).fields()
+        waiting = self.batch.wait() if self.batch_bytes is not None else None
+        self._buffer(version, item)
+        if waiting is not None:
+            return once_stored(waiting, record, item.url)
+        if self.failure is not None:  # its batch failed (logged once, the crawl stops)
+            raise DropItem(f"not stored ({self.failure}): {item.url}", log_level="DEBUG")
+        return record
+
+    def _buffer(self, version: ArticleVersion | FailedVersion, page: FetchedPage) -> None:
+        self.batch.add(version, len(page.body), self.clock())
+        if not (self._full() or self._waited()):
+            return
+        if self.batch_bytes is not None and self.reactor_time is not None:
+            # Items wait for this batch: it is written on the next turn of the reactor,
+            # once each of them waits, so that they are returned in the order they came.
+            ready, self.batch = self.batch, Batch()
+            self.reactor_time.callLater(0, lambda: self._write_logged(ready))
+            return
+        self._write_logged(self._take())
+
+    def _take(self) -> Batch:
+        batch, self.batch = self.batch, Batch()
+        return batch
+
+    def _write_logged(self, batch: Batch) -> None:
+        """:meth:`write` (a storage error is logged there and stops the crawl)."""
+        if self.failure is not None:
+            batch.lost(self.failure)
+            return
+        with contextlib.suppress(Exception):
+            self.write(batch, stop_crawl=True)
+
+    def _full(self) -> bool:
+        big = self.batch_bytes is not None and self.batch.size >= self.batch_bytes
+        return len(self.batch) >= self.batch_size or big
 
     def _waited(self) -> bool:
         """Has the oldest buffered page waited ``batch_seconds``?"""
-        return bool(self.buffer) and self.clock() - self._first_buffered >= self.batch_seconds
+        return bool(self.batch) and self.clock() - self.batch.first_at >= self.batch_seconds
 
     def flush_due(self) -> None:
         """The timer's check: write the buffer if its oldest page has waited long enough.
         A storage error is handled as in :meth:`flush` (logged once, crawl stopped)."""
         if self.failure is None and self._waited():
-            with contextlib.suppress(Exception):  # flush() has logged it and stops the crawl
-                self.flush(stop_crawl=True)
-
-    def _schedule_check(self) -> None:
-        """Check the buffer's age every second (or every ``batch_seconds`` if shorter)."""
-        if self.reactor_time is not None and self.failure is None:
-            self._check = self.reactor_time.callLater(
-                min(TIMER_SECONDS, self.batch_seconds), self._timer_fired)
-
-    def _timer_fired(self) -> None:
-        self._check = None
-        self.flush_due()
-        self._schedule_check()
-
-    def _stop_timer(self) -> None:
-        if self._check is not None and self._check.active():
-            self._check.cancel()
-        self._check = None
+            self._write_logged(self._take())
 
     def close_spider(self) -> None:
-        self._stop_timer()
+        self.timer.stop()
         if self.failure is None:
             self.flush(stop_crawl=False)
 
     def flush(self, *, stop_crawl: bool) -> None:
         """Write the buffered pages in one transaction; on error stop the crawl and re-raise."""
-        if not self.buffer:
+        self.write(self._take(), stop_crawl=stop_crawl)
+
+    def write(self, batch: Batch, *, stop_crawl: bool) -> None:
+        """Write *batch* in one transaction; on error stop the crawl and re-raise (the
+        pages buffered meanwhile are lost too: nothing more is stored)."""
+        if not batch:
             return
         if self.db is None:
             raise RuntimeError("StoragePipeline.flush() before open_spider()")
-        batch, self.buffer = self.buffer, []
         try:
             outcomes = self._write(batch, retry_conflict=True)
         except Exception as exc:
+            self.failure = f"a storage error ({type(exc).__name__})"
+            batch.lost(self.failure)
+            if waiting := self._take():  # buffered meanwhile: not stored either
+                self.crawler.stats.inc_value("archive/errors/not-stored", len(waiting))
+                waiting.lost(self.failure)
             self._fail(exc, len(batch), stop_crawl=stop_crawl)
             raise
         for outcome in outcomes:
             self.counts[outcome] += 1
             self.crawler.stats.inc_value(f"archive/articles/{outcome}")
-        logger.debug("archive: stored %d pages (%s)", len(batch), dict(Counter(outcomes)))
+        logger.debug("archive: stored %d pages (%s), %d kept raw", len(batch.articles),
+                     dict(Counter(outcomes)), len(batch.failed))
+        batch.committed()
 
-    def _write(self, batch: list[ArticleVersion], *, retry_conflict: bool) -> list[Outcome]:
+    def _write(self, batch: Batch, *, retry_conflict: bool) -> list[Outcome]:
         """One transaction for the batch. Another writer (a worker of a distributed crawl)
         may store one of its new articles first: the unique key refuses ours, and the batch
         is written once more, reading the archive again, before that counts as a failure."""
         assert self.db is not None
         try:
             with self.db.session() as session, session.begin():
-                outcomes = store_articles(session, batch)
-                self._record_progress(session, Counter(outcomes))
+                outcomes = store_articles(session, batch.articles)
+                forget_failed(session, [v.record["url"] for v in batch.articles])
+                store_failed(session, batch.failed)
+                if self.run_id is not None:  # the run's figures, this batch included
+                    figures = run_figures(self.crawler.stats.get_stats(), "",
+                                          self.counts + Counter(outcomes))
+                    record_progress(session, self.run_id, figures)
         except IntegrityError as exc:
             if not retry_conflict:
                 raise
             logger.info("archive: batch met a concurrent write (%s); writing it again",
-                        _database_says(exc))
+                        database_says(exc))
             return self._write(batch, retry_conflict=False)
         return outcomes
 
-    def _record_progress(self, session: Session, batch: Counter[str]) -> None:
-        """The run's figures including *batch*, written in the batch's own transaction."""
-        if self.run_id is not None:
-            stats = self.crawler.stats.get_stats()
-            record_progress(session, self.run_id, run_figures(stats, "", self.counts + batch))
-
-    def _cannot_start(self, exc: SQLAlchemyError) -> CloseSpider:
-        """The database refuses the run's row (locked by another writer, read-only, full):
-        one clear line, and the crawl closes before it fetches anything."""
+    def _cannot_start(self, exc: Exception) -> CloseSpider:
+        """The database refuses the run's row (locked by another writer, read-only, full,
+        another application's): one clear line, and the crawl closes before it fetches."""
         self.failure = f"a storage error ({type(exc).__name__})"
         self.crawler.stats.inc_value("archive/errors/storage")
-        logger.error("storage error, the crawl cannot start: %s", _database_says(exc))
+        logger.error("storage error, the crawl cannot start: %s", database_says(exc))
         return CloseSpider(STOP_REASON)
 
     def _fail(self, exc: Exception, lost: int, *, stop_crawl: bool) -> None:
         self.failure = f"a storage error ({type(exc).__name__})"
+        self.timer.stop()
         self.crawler.stats.inc_value("archive/errors/storage")
-        logger.error(
-            "storage error, stopping the crawl: %d pages of the failed batch not stored "
-            "(earlier batches are committed): %s",
-            lost,
-            _database_says(exc),
-        )
+        logger.error("storage error, stopping the crawl: %d pages of the failed batch not "
+                     "stored (earlier batches are committed): %s", lost, database_says(exc))
         if stop_crawl:
-            self._stopping = deferred_from_coro(
-                self.crawler.engine.close_spider_async(reason=STOP_REASON)
-            )
+            self.stopper.clock = self.reactor_time
+            self.stopper.stop(STOP_REASON)
 
     def spider_closed(self, reason: str) -> None:
         """Close this crawl's ``crawl_runs`` row (its summary is logged at engine stop)."""
-        self._stop_timer()
+        self.timer.stop()
         if self.db is None or self.run_id is None:
             return
         if self.failure is not None:
@@ -284,58 +306,3 @@ class StoragePipeline:
         """Log the run's one-line summary: after Scrapy's own closing lines, the last one."""
         if self._summary is not None:
             logger.info("%s", self._summary)
-
-    def _shown_url(self) -> str:
-        assert self.db is not None
-        return self.db.engine.url.render_as_string(hide_password=True)
-
-
-def run_figures(stats: Mapping[str, Any], reason: str, counts: Mapping[str, int]) -> RunFigures:
-    """A crawl's figures from its Scrapy stats and the storage outcome counts."""
-    dropped = {
-        key.removeprefix(DROPPED_PREFIX): int(value)
-        for key, value in stats.items()
-        if key.startswith(DROPPED_PREFIX)
-    }
-    return RunFigures(
-        finish_reason=reason,
-        pages_fetched=int(stats.get("response_received_count", 0)),
-        articles_new=counts.get("new", 0),
-        articles_updated=counts.get("updated", 0),
-        articles_unchanged=counts.get("unchanged", 0),
-        skipped_known=int(stats.get(SKIPPED_KNOWN, 0)),
-        dropped=dropped,
-        errors=_error_counts(stats),
-    )
-
-
-def _error_counts(stats: Mapping[str, Any]) -> dict[str, int]:
-    errors: dict[str, int] = {}
-    for key, value in stats.items():
-        for prefix, label in _ERROR_PREFIXES.items():
-            if key.startswith(prefix) and key != "spider_exceptions/count":
-                kind = key.removeprefix(prefix).rsplit(".", 1)[-1]
-                errors[label + kind] = errors.get(label + kind, 0) + int(value)
-    return errors
-
-
-def _database_says(exc: Exception) -> str:
-    """The database's own words ("database is locked", "database or disk is full")."""
-    cause = getattr(exc, "orig", None) or exc
-    text = str(cause).strip()
-    return text.splitlines()[0] if text else type(cause).__name__
-
-
-def _spider_args(spider: Spider | None) -> dict[str, Any]:
-    """The spider's ``-a`` arguments: its ``arguments`` dict if it keeps one, else its
-    plain public instance attributes."""
-    if spider is None:
-        return {}
-    arguments = getattr(spider, "arguments", None)
-    if isinstance(arguments, dict):
-        return dict(arguments)
-    return {
-        key: value
-        for key, value in vars(spider).items()
-        if not key.startswith("_") and isinstance(value, str | int | float | bool)
-    }

@@ -98,8 +98,8 @@ class ValidationPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, FetchedPage):
-            return item
+        if not isinstance(item, FetchedPage) or item.failure is not None:
+            return item  # a page extraction failed on goes on to be kept raw
         reason = "invalid-record" if item.record is None else problem(item.record)
         if reason is None:
             self._check_date(item.url, item.record or {})

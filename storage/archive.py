@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.captures import is_past_version, page_provenance, provenance_for, store_past_version
+from storage.failed import known_failed
 from storage.filters import RecordFilter as RecordFilter
 from storage.filters import apply_filter
 from storage.models import Article, ArticleRevision
@@ -209,7 +210,10 @@ def supersede_article(session: Session, article: Article, version: ArticleVersio
 
 
 def known_articles(session: Session, urls: Iterable[str]) -> dict[str, KnownArticle]:
-    """Archived articles among *urls* (matched by canonical URL or fetched URL), by that URL."""
+    """Archived articles among *urls* (matched by canonical URL or fetched URL), by that URL.
+
+    A page kept raw because extraction failed on it (:mod:`storage.failed`) is known too,
+    undated: it is fetched again only when its source says it changed."""
     wanted = list(dict.fromkeys(urls))
     known: dict[str, KnownArticle] = {}
     for start in range(0, len(wanted), _LOOKUP_CHUNK):
@@ -221,6 +225,11 @@ def known_articles(session: Session, urls: Iterable[str]) -> dict[str, KnownArti
                 known.setdefault(article.url, entry)
             if article.canonical_url in chunk:
                 known[article.canonical_url] = entry
+    missing = [url for url in wanted if url not in known]
+    for url, when in known_failed(session, missing).items():
+        known[url] = KnownArticle(canonical_url=url, url=url, fetched_at=when, last_seen=when,
+                                  published_utc=None, published_date=None, version=0,
+                                  content_hash="")
     return known
 
 

@@ -12,9 +12,13 @@ from typing import NoReturn
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from storage.db import DB_URL_ENV, DEFAULT_DB_URL, ArchiveNotFound, StorageError, resolve_db_url
+from storage.migrate import ForeignDatabase
+from storage.outfile import OutputRefused
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+MAX_COUNT = 1_000_000
+"""Largest ``--limit``, ``--top``, ``--runs`` a command accepts."""
 
 
 class CliParser(argparse.ArgumentParser):
@@ -57,6 +61,22 @@ def iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def whole_number(low: int, high: int = MAX_COUNT) -> Callable[[str], int]:
+    """An argparse type for a whole number from *low* to *high* (a one-line error else)."""
+
+    def parse(value: str) -> int:
+        text = value.strip()
+        digits = text.removeprefix("-")
+        number = int(text) if digits.isdigit() and len(digits) <= len(str(high)) else None
+        if number is None or not low <= number <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {low:,} to {high:,}, got {value!r}")
+        return number
+
+    parse.__name__ = "whole number"  # argparse names the type in its own messages
+    return parse
+
+
 def add_date_range(parser: argparse.ArgumentParser) -> None:
     """``--since`` / ``--until``: publication dates (Vietnam time), both inclusive."""
     parser.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD",
@@ -72,7 +92,9 @@ def check_date_range(parser: argparse.ArgumentParser, args: argparse.Namespace) 
 
 
 def run_cli(prog: str, command: Callable[[], int]) -> int:
-    """Run *command*; archive and database errors become one line on stderr.
+    """Run *command*; archive and database errors become one line on stderr: status 2
+    for a missing archive, another application's database, a bad database URL and a
+    refused output file, status 1 for the others.
 
     A reader that goes away (``| head``) ends the command quietly, status 1.
     """
@@ -81,10 +103,11 @@ def run_cli(prog: str, command: Callable[[], int]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_ERROR
-    except (ArchiveNotFound, ArgumentError) as exc:
+    except (ArchiveNotFound, ArgumentError, ForeignDatabase, OutputRefused) as exc:
         _say(prog, str(exc))
         return EXIT_USAGE
-    except (StorageError, SQLAlchemyError, OSError, ValueError) as exc:
+    except (StorageError, SQLAlchemyError, OSError, ValueError, OverflowError,
+            MemoryError) as exc:
         _say(prog, _first_line(exc))
         return EXIT_ERROR
 

@@ -17,19 +17,22 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 
 from sqlalchemy import Connection, Table, func, insert, select, text
 
-from storage.cli import make_parser, run_cli
+from storage.cli import make_parser, run_cli, whole_number
 from storage.db import Database, resolve_db_url
 from storage.errors import StorageError
 from storage.models import Base
+from storage.outfile import archive_files
 
 logger = logging.getLogger(__name__)
 
 PROG = "python -m storage.copy"
 CHUNK_ROWS = 1000
+MAX_CHUNK_ROWS = 100_000
 
 Progress = Callable[[str, int], None]
 """Called with a table name and the rows copied so far."""
@@ -92,6 +95,22 @@ def _show_progress(table: str, rows: int) -> None:
         print(f"\r{table}: {rows} rows", end="", file=sys.stderr, flush=True)
 
 
+@contextmanager
+def removed_on_failure(url: str) -> Iterator[None]:
+    """A SQLite target file that did not exist before is deleted again (with its ``-wal``
+    and ``-shm``) when the copy fails: no empty archive is left behind."""
+    files = archive_files(url, lock=False)
+    created = bool(files) and not files[0].exists()
+    try:
+        yield
+    except BaseException:
+        if created:
+            for path in files:
+                with suppress(FileNotFoundError):
+                    path.unlink()
+        raise
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser(
         PROG,
@@ -100,17 +119,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{PROG} --db sqlite:///archive.db --to postgresql+psycopg://archive@localhost/archive",
     )
     parser.add_argument("--to", required=True, metavar="URL", help="target database URL")
-    parser.add_argument("--chunk", type=int, default=CHUNK_ROWS, metavar="N",
-                        help=f"rows per insert (default {CHUNK_ROWS})")
+    parser.add_argument("--chunk", type=whole_number(1, MAX_CHUNK_ROWS), default=CHUNK_ROWS,
+                        metavar="N", help=f"rows per insert (default {CHUNK_ROWS})")
+    parser.add_argument("--force", action="store_true",
+                        help="copy into a database that holds other tables, beside them")
     args = parser.parse_args(argv)
-    if args.chunk < 1:
-        parser.error("--chunk must be at least 1")
     source_url = resolve_db_url(args.db)
     if source_url == args.to:
         parser.error("--db and --to are the same database")
 
     def command() -> int:
-        with Database.open(source_url, create=False) as source, Database.open(args.to) as target:
+        with (removed_on_failure(args.to), Database.open(source_url, create=False) as source,
+              Database.open(args.to, force=args.force) as target):
             copied = copy_archive(source, target, chunk_rows=args.chunk, progress=_show_progress)
         if sys.stderr.isatty():
             print(file=sys.stderr)

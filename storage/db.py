@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import ArchiveNotFound as ArchiveNotFound
@@ -43,6 +47,22 @@ def resolve_db_url(configured: str | None = None, environ: Mapping[str, str] | N
         return configured
     env = os.environ if environ is None else environ
     return env.get(DB_URL_ENV) or DEFAULT_DB_URL
+
+
+def check_db_url(url: str) -> None:
+    """Raise :class:`ArchiveNotFound` (a one-line message) for a URL no archive can be at:
+    not a database URL, a database SQLAlchemy does not know, a SQLite path that is a
+    directory or in a directory that does not exist."""
+    try:
+        make_url(url).get_dialect()
+    except ArgumentError:
+        raise ArchiveNotFound(f"not a database URL: {url!r} (a SQLite archive is "
+                              f"sqlite:///path/to/archive.db)") from None
+    path = _sqlite_file(url)
+    if path is not None and path.is_dir():
+        raise ArchiveNotFound(f"{path} is a directory, not an archive database file")
+    if path is not None and not path.parent.is_dir():
+        raise ArchiveNotFound(f"{path}: no such directory {path.parent}")
 
 
 def sqlite_synchronous(value: str) -> str:
@@ -91,6 +111,30 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(database)
 
 
+def read_only_url(url: str) -> str:
+    """*url* as a reader opens it: unchanged, except for a SQLite file that cannot be
+    written here (read-only media, no write permission on it or its directory), which
+    is opened read-only (``mode=ro``), or, when SQLite cannot open it so (a WAL archive
+    whose ``-shm`` file cannot be created), as ``immutable``: nothing may write it
+    meanwhile, and commits left in a ``-wal`` file it cannot read are not seen."""
+    path = _sqlite_file(url)
+    if path is None or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return url
+    uri = f"file:{quote(str(path.resolve()))}"
+    query = "mode=ro"
+    try:
+        with closing(sqlite3.connect(f"{uri}?{query}", uri=True)) as probe:
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        query = "immutable=1"
+        wal = Path(f"{path}-wal")
+        if wal.is_file() and wal.stat().st_size:
+            logger.warning("%s: read-only, and its write-ahead log cannot be read: the commits "
+                           "still in %s are not seen", path, wal.name)
+    logger.debug("opening the read-only archive %s with %s", path, query)
+    return str(make_url(url).set(database=f"{uri}?{query}", query={"uri": "true"}))
+
+
 @dataclass(frozen=True)
 class Database:
     """An open archive: the engine and a session factory.
@@ -106,8 +150,8 @@ class Database:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def open(cls, url: str, *, create: bool = True,
-             synchronous: str = SQLITE_SYNCHRONOUS) -> Database:
+    def open(cls, url: str, *, create: bool = True, synchronous: str = SQLITE_SYNCHRONOUS,
+             force: bool = False) -> Database:
         """Open the archive at *url*.
 
         The schema, full-text index included, comes from the migrations of
@@ -115,17 +159,20 @@ class Database:
         one is upgraded to the newest revision. With ``create=False`` (readers
         such as export and stats) a missing database raises
         :class:`ArchiveNotFound` instead of creating an empty one. *synchronous*
-        is SQLite's durability level (ignored by other databases).
+        is SQLite's durability level (ignored by other databases). A reader opens a
+        SQLite archive it cannot write read-only (:func:`read_only_url`). Another
+        application's database is refused (:class:`storage.migrate.ForeignDatabase`);
+        *force* adds the archive's tables to one holding other tables.
         """
-        if not create:
-            path = _sqlite_file(url)
-            if path is not None and not path.is_file():
-                raise ArchiveNotFound(f"no archive database at {url}")
-        engine = create_db_engine(url, synchronous=synchronous)
+        check_db_url(url)
+        path = _sqlite_file(url)
+        if not create and path is not None and not path.is_file():
+            raise ArchiveNotFound(f"no archive database at {url}")
+        engine = create_db_engine(url if create else read_only_url(url), synchronous=synchronous)
         try:
             if not create and not inspect(engine).has_table("articles"):
                 raise ArchiveNotFound(f"{url} holds no archive (no articles table)")
-            upgrade_schema(engine)
+            upgrade_schema(engine, force=force)
             ensure_search_index(engine)  # an index dropped by hand comes back
         except BaseException:
             engine.dispose()

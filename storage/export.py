@@ -20,8 +20,8 @@ from typing import Any, Protocol
 from storage.archive import RecordFilter, iter_records, iter_versions
 from storage.cli import add_date_range, check_date_range, db_url, make_parser, run_cli
 from storage.db import Database
-from storage.files import replaced_when_done
 from storage.filters import count_articles, count_versions
+from storage.outfile import STDOUT, archive_files, output_file
 from storage.progress import Progress
 from storage.warc import export_warc_file
 
@@ -59,13 +59,17 @@ def export(url: str, where: RecordFilter, stream: BinaryWriter, *, revisions: bo
             return write_jsonl(records, stream, progress)
 
 
-def export_to_file(url: str, where: RecordFilter, path: Path, *, revisions: bool = False) -> int:
-    """Like :func:`export`, into *path* (gzipped if it ends in ``.gz``), replaced once complete."""
-    with replaced_when_done(path) as raw:
-        if path.suffix != ".gz":
+def export_to_file(
+    url: str, where: RecordFilter, target: str | Path, *, revisions: bool = False
+) -> int:
+    """Like :func:`export`, into *target* (see :func:`storage.outfile.output_file`: ``-`` is
+    stdout, never the archive itself), gzipped if its name ends in ``.gz``."""
+    with output_file(target, archive_files(url)) as raw:
+        if str(target) == STDOUT or not str(target).endswith(".gz"):
             return export(url, where, raw, revisions=revisions)
+        name = Path(target).name[: -len(".gz")]
         with gzip.GzipFile(
-            filename=path.name[: -len(".gz")], mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL
+            filename=name, mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL
         ) as stream:
             return export(url, where, stream, revisions=revisions)
 
@@ -92,13 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     output = parser.add_mutually_exclusive_group()
     output.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="write to FILE (.gz: compressed)"
+        "-o", "--output", metavar="FILE", help="write to FILE (.gz: compressed; -: stdout)"
     )
     output.add_argument(
         "--warc",
-        type=Path,
         metavar="FILE",
-        help="write the raw pages to FILE as WARC records (FILE.warc.gz: compressed)",
+        help="write the raw pages to FILE as WARC records (FILE.warc.gz: compressed; -: stdout)",
     )
     return parser
 
@@ -119,12 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def command() -> int:
         if args.warc is not None:
             export_warc_file(url, where, args.warc, revisions=args.revisions)
-        elif args.output is not None:
-            export_to_file(url, where, args.output, revisions=args.revisions)
         else:
-            sys.stdout.flush()
-            export(url, where, sys.stdout.buffer, revisions=args.revisions)
-            sys.stdout.buffer.flush()
+            export_to_file(url, where, args.output or STDOUT, revisions=args.revisions)
         return 0
 
     return run_cli(PROG, command)

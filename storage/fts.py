@@ -36,8 +36,13 @@ FTS_COLUMNS = ("headline", "sapo", "body")
 TOKENIZER = "unicode61 remove_diacritics 2"
 _TRIGGERS = ("articles_fts_insert", "articles_fts_delete", "articles_fts_update")
 _QUERY_PARTS = re.compile(r'"([^"]*)"|(\S+)')
+MAX_QUERY_CHARS = 100_000
+"""Longest query text read (longer ones are refused, before any parsing)."""
+MAX_TERMS = 64
+"""Most distinct words and phrases in one query: FTS5's time grows with the square of
+the number of terms, so a query of thousands of words would run for minutes."""
 
-__all__ = ["SearchUnavailable", "ensure_search_index", "fold", "match_expression"]
+__all__ = ["SearchUnavailable", "check_query", "ensure_search_index", "fold", "match_expression"]
 
 
 def fold(text: str) -> str:
@@ -123,6 +128,25 @@ def require_search(engine: Engine) -> None:
         raise SearchUnavailable("the archive has no full-text index; open it for writing first")
 
 
+def check_query(query: str) -> None:
+    """ValueError (a one-line message) for a query too long to read."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise ValueError(f"the query is too long ({len(query):,} characters; "
+                         f"at most {MAX_QUERY_CHARS:,})")
+
+
+def bounded_terms(terms: list[str], query: str) -> list[str]:
+    """*terms* with repeats folded (first occurrence kept); ValueError beyond
+    :data:`MAX_TERMS` distinct ones."""
+    distinct = list(dict.fromkeys(terms))
+    if len(distinct) > MAX_TERMS:
+        raise ValueError(f"too many different words in the query ({len(distinct)}; "
+                         f"at most {MAX_TERMS})")
+    if not distinct:
+        raise ValueError(f"nothing to search for in {query[:200]!r}")
+    return distinct
+
+
 def match_expression(query: str) -> str:
     """An FTS5 MATCH expression for a user query, folded like the index.
 
@@ -132,8 +156,11 @@ def match_expression(query: str) -> str:
     Vietnamese words are written as separate syllables ("Quỳ Hợp"), so when
     the plain words also occur side by side, in the query's order, the match
     ranks higher: the expression adds that phrase as an alternative that only
-    boosts the rank. ValueError when nothing searchable is left.
+    boosts the rank (for queries of at most :data:`MAX_TERMS` plain words).
+    Repeated words and phrases count once. ValueError when nothing searchable is
+    left, or the query is too long (:func:`check_query`, :data:`MAX_TERMS`).
     """
+    check_query(query)
     required: list[str] = []
     plain: list[str] = []
     for match in _QUERY_PARTS.finditer(query):
@@ -146,10 +173,9 @@ def match_expression(query: str) -> str:
         if phrase is None and not prefix:
             plain.append(key)
         required.append(f'"{key}"*' if prefix else f'"{key}"')
-    if not required:
-        raise ValueError(f"nothing to search for in {query!r}")
+    required = bounded_terms(required, query)
     every = " AND ".join(required)
-    if len(plain) < 2:
+    if len(plain) < 2 or len(set(plain)) < 2 or len(plain) > MAX_TERMS:
         return every
     together = [part for part in required if part[1:-1] not in plain]
     together.append('"' + " ".join(plain) + '"')

@@ -6,7 +6,9 @@ the process ends; a second crawl of the same archive is refused at once with
 
 :func:`archive_lock` picks the lock for a database URL:
 
-- a SQLite file ``archive.db``: ``archive.db.lock`` beside it;
+- a SQLite file ``archive.db``: ``archive.db.lock`` beside the file's real path, so
+  that every name of the archive (a symbolic link to it, a path through a linked
+  directory, ``./archive.db``) leads to the same lock;
 - an in-memory SQLite database: no lock (no other process can open it);
 - any other database: a lock file named after the URL (password left out) in
   the lock directory, which guards against a second crawl on the same host.
@@ -160,7 +162,7 @@ def archive_lock(db_url: str, lock_dir: Path | None = None) -> ArchiveLock:
         database = url.database or ""
         if database in ("", ":memory:") or url.query.get("mode") == "memory":
             return NoLock()
-        path = Path(database.removeprefix("file:"))
+        path = Path(os.path.realpath(database.removeprefix("file:")))
         return FileLock(path.with_name(path.name + LOCK_SUFFIX))
     shown = url.render_as_string(hide_password=True)
     key = hashlib.sha256(shown.encode()).hexdigest()[:16]

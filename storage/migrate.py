@@ -38,16 +38,25 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, inspect, text
 
+from storage.errors import StorageError
+
 logger = logging.getLogger(__name__)
 
 PROG = "python -m storage.migrate"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 INITIAL_REVISION = "0001"
 """The schema as it was before migrations existed (``create_all`` of the models)."""
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 """The newest revision; kept here so an up-to-date archive is recognised without
 reading the revision files (a test checks it against them)."""
 VERSION_TABLE = "alembic_version"
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+"""Every revision of the archive, oldest first (a test checks them against the files)."""
+INITIAL_TABLES = frozenset({"articles", "article_authors", "article_tags", "article_captions",
+                            "pages", "article_revisions", "crawl_runs"})
+"""The tables of revision 0001: an unversioned database holding them all is an old archive."""
+ARCHIVE_TABLES = INITIAL_TABLES | {VERSION_TABLE, "failed_pages"}
+"""Every table of the archive but the search index's."""
 PG_LOCK_KEY = 0x766E6E657773  # "vnnews": the advisory lock of schema upgrades
 
 SEARCH_TABLE_PREFIX = "articles_fts"
@@ -82,11 +91,56 @@ def schema_revision(connection: Connection) -> str | None:
     return str(revision) if revision is not None else None
 
 
-def upgrade_schema(engine: Engine) -> tuple[str | None, str] | None:
-    """Bring the archive to :data:`HEAD_REVISION`; (old revision, new) when it did anything."""
+class ForeignDatabase(StorageError):
+    """The database belongs to another application: the archive's tables are not added."""
+
+
+def foreign_tables(connection: Connection) -> list[str]:
+    """The tables of the database that are not the archive's (nor its search index's)."""
+    names = inspect(connection).get_table_names()
+    return sorted(name for name in names if name not in ARCHIVE_TABLES
+                  and not name.startswith((SEARCH_TABLE_PREFIX, "sqlite_")))
+
+
+def check_ours(connection: Connection, *, force: bool = False) -> None:
+    """Refuse (:class:`ForeignDatabase`) to put the archive into another application's
+    database: one versioned by other migrations, one whose ``articles`` table is not an
+    archive's, and (unless *force*) one holding any table that is not the archive's."""
+    revision = schema_revision(connection)
+    if revision in REVISIONS:
+        return
+    if revision is not None:
+        raise ForeignDatabase(f"the database belongs to another application (its Alembic "
+                              f"revision {revision!r} is none of the archive's)")
+    names = set(inspect(connection).get_table_names())
+    if "articles" in names and not _archive_articles(connection, names):
+        raise ForeignDatabase("the database has an 'articles' table that is not the archive's: "
+                              "it belongs to another application")
+    others = foreign_tables(connection)
+    if others and not force:
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        raise ForeignDatabase(f"the database holds tables that are not the archive's "
+                              f"({shown}); --force adds the archive's tables beside them")
+
+
+def _archive_articles(connection: Connection, names: set[str]) -> bool:
+    """Whether an unversioned database's ``articles`` is an old archive's (all its tables,
+    and the columns that identify an article)."""
+    if not names >= INITIAL_TABLES:
+        return False
+    columns = {column["name"] for column in inspect(connection).get_columns("articles")}
+    return {"canonical_url", "content_hash", "page_id"} <= columns
+
+
+def upgrade_schema(engine: Engine, *, force: bool = False) -> tuple[str | None, str] | None:
+    """Bring the archive to :data:`HEAD_REVISION`; (old revision, new) when it did anything.
+
+    Another application's database is refused (:func:`check_ours`; *force* lets the
+    archive's tables join other tables)."""
     with engine.connect() as connection:
         if schema_revision(connection) == HEAD_REVISION:
             return None
+        check_ours(connection, force=force)
         _lock(connection)
         before = schema_revision(connection)  # another process may have upgraded meanwhile
         if before == HEAD_REVISION:
@@ -122,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
         f"{PROG} --db postgresql+psycopg://archive@localhost/archive",
     )
     parser.add_argument("--status", action="store_true", help="print the revision, change nothing")
+    parser.add_argument("--force", action="store_true",
+                        help="add the archive's tables to a database that holds other tables")
     return parser
 
 
@@ -142,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 engine.dispose()
             print(f"revision: {current or 'none'} (newest: {HEAD_REVISION})")
             return 0 if current == HEAD_REVISION else 1
-        with Database.open(url) as db, db.engine.connect() as connection:
+        with Database.open(url, force=args.force) as db, db.engine.connect() as connection:
             print(f"revision: {schema_revision(connection)} (newest: {HEAD_REVISION})")
         return 0
 

@@ -17,6 +17,10 @@ Tables:
     capture URL, so a backfill or ingest run again skips them (:mod:`storage.provenance`).
 ``crawl_runs``
     One row per crawl: when, why it ended, and what it stored, dropped and hit.
+``failed_pages``
+    Fetched pages that extraction could not process (it raised something else than
+    "not an article"), kept raw with the error: never lost, known to incremental
+    crawls, and retried by ``pipelines.reparse``.
 
 Datetimes are stored in UTC by :class:`UTCDateTime` and come back timezone-aware.
 """
@@ -249,6 +253,27 @@ class CrawlRun(Base):
     """Dropped pages by reason ("listing": 2)."""
     errors: Mapped[dict[str, int]] = mapped_column(default=dict)
     """Error counts by kind, from the crawl stats."""
+
+
+class FailedPage(Base):
+    """A fetched page extraction failed on, raw, by the URL it was requested at."""
+
+    __tablename__ = "failed_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    """The error's kind (``extract-failed``)."""
+    detail: Mapped[str] = mapped_column(Text)
+    """The error in one line (``ValueError: Invalid IPv6 URL``)."""
+    attempts: Mapped[int]
+    """How many fetches of it failed so far."""
+    first_failed: Mapped[datetime]
+    last_failed: Mapped[datetime]
+    """Fetch time of the page kept."""
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+
+    page: Mapped[Page] = relationship()
 
 
 Index("ix_articles_published", Article.published_date, Article.published_utc, Article.id)

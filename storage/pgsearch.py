@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from storage.filters import apply_filter
+from storage.fts import MAX_TERMS, check_query
 from storage.models import Article
 from storage.search import ELLIPSIS, Hit, Order, SearchOptions
 
@@ -43,7 +44,10 @@ class QueryPart:
 
 
 def parse_query(query: str) -> list[QueryPart]:
-    """The searchable parts of a user query; ValueError when nothing searchable is left."""
+    """The searchable parts of a user query, each once; ValueError when nothing searchable
+    is left or the query is too long (as on SQLite: :func:`storage.fts.check_query`,
+    :data:`storage.fts.MAX_TERMS`)."""
+    check_query(query)
     parts: list[QueryPart] = []
     for match in _QUERY_PARTS.finditer(query):
         phrase, word = match.group(1), match.group(2)
@@ -56,8 +60,12 @@ def parse_query(query: str) -> list[QueryPart]:
         else:  # "covid-19" unquoted is a phrase too, as in FTS5
             parts.append(QueryPart("phrase", " ".join(words)))
     if not parts:
-        raise ValueError(f"nothing to search for in {query!r}")
-    return parts
+        raise ValueError(f"nothing to search for in {query[:200]!r}")
+    distinct = list(dict.fromkeys(parts))
+    if len(distinct) > MAX_TERMS:
+        raise ValueError(f"too many different words in the query ({len(distinct)}; "
+                         f"at most {MAX_TERMS})")
+    return distinct
 
 
 def ts_query(query: str) -> ColumnElement[Any]:

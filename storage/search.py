@@ -27,7 +27,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from storage.cli import add_date_range, check_date_range, db_url, make_parser, run_cli
+from storage.cli import (
+    MAX_COUNT,
+    add_date_range,
+    check_date_range,
+    db_url,
+    make_parser,
+    run_cli,
+    whole_number,
+)
 from storage.db import Database
 from storage.filters import RecordFilter, apply_filter
 from storage.fts import (
@@ -181,20 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--section", metavar="NAME", help='section ("Thời sự", "thoi-su")')
     parser.add_argument("--author", metavar="NAME", help='one of the authors ("Thanh Lê")')
     parser.add_argument("--site", metavar="HOST", help="site host name (baonghean.vn)")
-    parser.add_argument("--limit", type=_positive, default=20, metavar="N", help="default 20")
+    parser.add_argument("--limit", type=whole_number(1), default=20, metavar="N",
+                        help=f"default 20, at most {MAX_COUNT:,}")
     parser.add_argument("--sort", choices=ORDERS, default="rank", help="default: best match")
     parser.add_argument("--json", action="store_true", help="print one JSON object per line")
     parser.add_argument(
         "--reindex", action="store_true", help="rebuild the full-text index from the articles"
     )
     return parser
-
-
-def _positive(value: str) -> int:
-    number = int(value) if value.isdigit() else 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
-    return number
 
 
 def _options(args: argparse.Namespace) -> SearchOptions:

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from storage.cli import db_url, make_parser, run_cli
+from storage.cli import db_url, make_parser, run_cli, whole_number
 from storage.db import Database
 from storage.runs import RunSummary, recent_runs
 from storage.totals import ArchiveTotals, archive_totals
@@ -88,8 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
         "Print the archive's totals (articles by month, section, author) and its last crawls.",
         f"{PROG} --db sqlite:///archive.db --top 20 --runs 5",
     )
-    parser.add_argument("--top", type=int, default=10, metavar="N", help="authors to list")
-    parser.add_argument("--runs", type=int, default=5, metavar="N", help="crawl runs to list")
+    parser.add_argument("--top", type=whole_number(0), default=10, metavar="N",
+                        help="authors to list (default 10)")
+    parser.add_argument("--runs", type=whole_number(0), default=5, metavar="N",
+                        help="crawl runs to list (default 5)")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
     return parser
 
@@ -97,8 +99,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.top < 0 or args.runs < 0:
-        parser.error("--top and --runs must not be negative")
     url = db_url(args)
 
     def command() -> int:

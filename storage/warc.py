@@ -26,8 +26,8 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from storage.db import Database
-from storage.files import replaced_when_done
 from storage.filters import RecordFilter, count_articles, count_versions
+from storage.outfile import STDOUT, archive_files, output_file
 from storage.pages import iter_stored_pages
 from storage.progress import Progress
 from storage.records import StoredPage
@@ -98,7 +98,11 @@ def export_warc(
     return count
 
 
-def export_warc_file(url: str, where: RecordFilter, path: Path, *, revisions: bool = False) -> int:
-    """Like :func:`export_warc`, into *path* (gzipped if it ends in ``.gz``), once complete."""
-    with replaced_when_done(path) as stream:
-        return export_warc(url, where, stream, revisions=revisions, filename=path.name)
+def export_warc_file(
+    url: str, where: RecordFilter, target: str | Path, *, revisions: bool = False
+) -> int:
+    """Like :func:`export_warc`, into *target* (gzipped if it ends in ``.gz``; ``-``: stdout),
+    never onto the archive itself (:func:`storage.outfile.output_file`)."""
+    name = None if str(target) == STDOUT else Path(target).name
+    with output_file(target, archive_files(url)) as stream:
+        return export_warc(url, where, stream, revisions=revisions, filename=name)

@@ -64,11 +64,59 @@ def with_nul(html: str) -> str:
     return html[:at] + "\x00" + html[at:]
 
 
+def deep_tables(html: str, depth: int = 300) -> str:
+    """The article's paragraphs inside *depth* levels of layout tables (libxml2 alone
+    stops at 256 levels of nesting and drops the rest of the page)."""
+    first = html.index('<p class="align-justify">')
+    last = html.index('<div class="c-widget-tags')
+    opening = '<table width="100%" border="0"><tr><td valign="top">\n' * depth
+    return html[:first] + opening + html[first:last] + "</td></tr></table>\n" * depth + html[last:]
+
+
+MALFORMED_URL = "http://[::1/tin-10285431.html"
+"""A URL Python's ``urlsplit`` refuses (``ValueError: Invalid IPv6 URL``)."""
+
+
+def malformed_urls(html: str) -> str:
+    """Canonical link, ``og:url``, an image, a link and a meta refresh naming
+    :data:`MALFORMED_URL`."""
+    html = re.sub(r'(<link rel="canonical" href=")[^"]*', rf"\g<1>{MALFORMED_URL}", html, count=1)
+    html = re.sub(r'(<meta property="og:url" content=")[^"]*', rf"\g<1>{MALFORMED_URL}", html,
+                  count=1)
+    refresh = f'<meta http-equiv="refresh" content="0; url={MALFORMED_URL}">\n'
+    html = html.replace("</head>", refresh + "</head>", 1)
+    at = html.index('<p class="align-justify">', html.index('<p class="align-justify">') + 1)
+    extras = f'<img src="{MALFORMED_URL}" alt=""><a href="{MALFORMED_URL}"></a>\n'
+    return html[:at] + extras + html[at:]
+
+
+def reload_every(html: str) -> str:
+    """A ``<meta http-equiv="refresh">`` that only reloads the page (no URL)."""
+    return html.replace("</head>", '<meta http-equiv="refresh" content="600">\n</head>', 1)
+
+
+def long_head(html: str) -> str:
+    """70 KB of inline script opening the head, before any text (the title included):
+    detection that reads the first 64 KB sees ASCII only."""
+    script = "<script>var cauHinh = '" + "abcdefghij" * 7_000 + "';</script>\n"
+    at = html.index("<head>") + len("<head>")
+    return html[:at] + "\n" + script + html[at:]
+
+
+def meta_refresh_to(target: str) -> str:
+    return plain_page("Chuyển trang", "<p>Đang chuyển trang...</p>").replace(
+        "</head>", f'<meta http-equiv="refresh" content="0; url={target}">\n</head>', 1)
+
+
 HTML_DAMAGE: dict[str, Callable[[str], str]] = {
     "unclosed-tags": unclosed,
     "nested-tables": nested_tables,
     "nul-byte": with_nul,
     "no-body-tag": without_body_tag,
+    "tables-300-deep": deep_tables,
+    "malformed-urls": malformed_urls,
+    "refresh-reload": reload_every,
+    "windows-1258-long-head": long_head,
 }
 
 

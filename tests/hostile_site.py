@@ -92,6 +92,7 @@ GOOD_NAMES = (
     "plain", "sitemap-only", "feed-only", "unclosed-tags", "nested-tables", "nul-byte",
     "no-body-tag", "charset-disagree", "windows-1258-undeclared", "utf8-bom", "nfd",
     "scripts-and-markup", "500-then-ok", "429-then-ok", "two-urls", "unparseable-date",
+    "windows-1258-long-head", "tables-300-deep", "malformed-urls", "refresh-reload",
 )  # fmt: skip
 
 
@@ -137,6 +138,7 @@ BAD_CASES: tuple[BadCase, ...] = (
     _bad("20-mb", 10, "archive/errors/too-large"),
     _bad("redirect-loop", 11, "archive/errors/redirect-loop"),
     _bad("redirect-offsite", 13, "archive/errors/offsite-redirect"),
+    _bad("meta-refresh-offsite", 14, "archive/errors/offsite-redirect"),
     _bad("empty-200", 20, "archive/dropped/empty"),
     _bad("binary-garbage", 21, "archive/dropped/not-html"),
     _bad("jpeg", 22, "archive/dropped/not-html"),
@@ -190,7 +192,7 @@ def _good_bytes(site: Site, case: GoodCase) -> tuple[bytes, str]:
         html = hp.with_scripts(html)
     if case.name == "charset-disagree":
         return html.encode(), "text/html; charset=iso-8859-1"
-    if case.name == "windows-1258-undeclared":
+    if case.name.startswith("windows-1258-"):
         return hp.cp1258(hp.without_charset(html)), "text/html"
     if case.name == "utf8-bom":
         return b"\xef\xbb\xbf" + html.encode(), "text/html"
@@ -222,6 +224,8 @@ def _bad_pages(site: Site, good: dict[str, GoodCase]) -> dict[str, Page]:
         "feed-entity-bomb": (hp.entity_bomb(
             "rss", "<rss><channel><item><title>BOMB</title><link>BOMB</link></item>"
             "</channel></rss>\n"), RSS, {}),
+        "meta-refresh-offsite": (hp.meta_refresh_to(f"{hp.OTHER}/ngoai-trang-10609014.html"),
+                                 HTML, {}),
         "sitemap-gzip-file-bomb": (bomb, "application/x-gzip", {}),
         "sitemap-gzip-encoded-bomb": (bomb, XML, {"headers": {"Content-Encoding": "gzip"}}),
         "sitemap-malformed": (b"\x89PNG\r\n\x1a\n<urlset><url><loc>\x00\xff", XML, {}),
@@ -252,6 +256,7 @@ NEVER = (
     "/javascript-10609011.html", "/data-url-10609012.html", "/chi-khi-chay-script-10609001.html",
     "/chi-trong-iframe-10609002.html", "/chi-trong-anh-10609003.jpg", "/onerror-10609004.html",
     "/chi-trong-noscript-10609005.html", "/ngoai-trang-trong-sitemap-10609006.html",
+    "/ngoai-trang-10609014.html",
 )  # fmt: skip
 
 

@@ -252,6 +252,6 @@ def test_a_crawl_with_a_bad_number_of_workers_does_not_start(site_server: Served
                                                              tmp_path: Path) -> None:
     crawl = run_crawl(site_server, tmp_path / "bad.db", "-s", "ARCHIVE_EXTRACT_WORKERS=-1")
     assert crawl.process.returncode != 0
-    assert "ARCHIVE_EXTRACT_WORKERS must be a whole number of processes, 0 or more, not '-1'" in (
+    assert "ARCHIVE_EXTRACT_WORKERS: expected a whole number from 0 to 64, got '-1'" in (
         crawl.process.stderr)
     assert crawl.requests == []

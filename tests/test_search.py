@@ -228,7 +228,7 @@ def test_command_json_lines_keep_unicode(archive: str) -> None:
     [
         (["--", "--"], 1, "nothing to search"),
         ([], 2, "a query is needed"),
-        (["--limit", "0", "x"], 2, "not a positive"),
+        (["--limit", "0", "x"], 2, "expected a whole number from 1"),
     ],
 )
 def test_command_errors_are_one_line(

@@ -2,8 +2,9 @@
 time, and an exit status that says how the crawl ended.
 
 Before anything starts, the spider class checks its ``-a`` arguments (a
-``check_arguments(args)`` class method raising ``ValueError``) and the command takes
-the archive's lock (:mod:`storage.lock`, keyed by ``ARCHIVE_DB_URL``), held until
+``check_arguments(args)`` class method raising ``ValueError``), the command checks
+``ARCHIVE_DB_URL`` and the feed outputs, and takes the archive's lock
+(:mod:`storage.lock`, keyed by the archive's real path), held until
 the process ends. Holding it, the command closes the ``crawl_runs`` rows that dead
 crawls left open (finish reason ``abandoned``). Workers of a distributed crawl
 (``-s ARCHIVE_SCHEDULER=redis``, :mod:`crawler.distributed`) share one archive on
@@ -15,7 +16,14 @@ Exit statuses:
   ``CLOSESPIDER_TIMEOUT`` / ``_ITEMCOUNT`` / ``_PAGECOUNT`` limit);
 - ``1``: it ended abnormally: a storage error, an interruption (SIGINT/SIGTERM,
   including a pause of a ``JOBDIR`` crawl), another finish reason, a start-up failure;
-- ``2``: bad arguments (one line on stderr; nothing fetched, no archive touched);
+- ``2``: bad arguments or settings (one line on stderr; nothing fetched, no archive
+  touched): a bad ``-a`` value, an ``ARCHIVE_DB_URL`` that is no database URL or names a
+  directory, a feed (``-o``/``-O``) that would overwrite the archive;
+- ``3``: the site could not be reached, or answered nothing usable: the crawl ended
+  normally but no response had a status below 400 and at least one request failed
+  (DNS, refused connection, timeout, error statuses only). A summary line goes to
+  stderr: ``scrapy crawl baonghean: error: site unreachable: 0 pages fetched,
+  errors: dns=3``;
 - ``75`` (``EX_TEMPFAIL``): another crawl holds the archive's lock (one line on
   stderr naming its pid); try again later.
 """
@@ -34,29 +42,24 @@ from scrapy.spiderloader import get_spider_loader
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from storage.db import Database, resolve_db_url
+from crawler.options import check_settings
+from crawler.outcome import (
+    EXIT_ABNORMAL,
+    EXIT_LOCKED,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    FetchTally,
+    exit_status,
+)
+from storage.db import Database, check_db_url, resolve_db_url
 from storage.errors import ArchiveNotFound, StorageError
 from storage.lock import ArchiveLock, LockHeld, LockHolder, archive_lock
+from storage.outfile import OutputRefused, archive_files, check_target
 from storage.runs import close_abandoned_runs
 
+__all__ = ["Command", "exit_status"]
+
 logger = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_ABNORMAL = 1
-EXIT_USAGE = 2
-EXIT_LOCKED = 75
-NORMAL_FINISH = frozenset(
-    {"finished", "limit", "closespider_timeout", "closespider_itemcount",
-     "closespider_pagecount"}
-)
-"""Finish reasons of a crawl that did what it was asked (exit status 0)."""
-
-
-def exit_status(finish_reason: str | None, bootstrap_failed: bool = False) -> int:
-    """The command's exit status for a crawl that ended with *finish_reason*."""
-    if bootstrap_failed or finish_reason not in NORMAL_FINISH:
-        return EXIT_ABNORMAL
-    return EXIT_OK
 
 
 class Command(ScrapyCrawlCommand):
@@ -68,7 +71,22 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1 or self.settings is None:
             return  # `run` reports the usage error
         self._check_arguments(args[0], opts.spargs)
+        self._check_settings(args[0])
         self._take_lock(args[0])
+
+    def _check_settings(self, name: str) -> None:
+        """Exit with status 2 for a bad setting or archive URL, before anything starts."""
+        assert self.settings is not None
+        try:
+            check_settings(self.settings)
+        except ValueError as exc:
+            self._fail(name, str(exc), EXIT_USAGE)
+        url = resolve_db_url(self.settings.get("ARCHIVE_DB_URL"))
+        try:
+            check_db_url(url)
+            _check_feeds(self.settings.getdict("FEEDS"), url)
+        except (ArchiveNotFound, OutputRefused) as exc:
+            self._fail(name, str(exc), EXIT_USAGE)
 
     def _take_lock(self, name: str) -> None:
         """Take the archive's lock for this process (none for a distributed crawl's
@@ -77,8 +95,8 @@ class Command(ScrapyCrawlCommand):
         if self._distributed():
             return
         lock_dir = self.settings.get("ARCHIVE_LOCK_DIR")
-        lock = archive_lock(resolve_db_url(self.settings.get("ARCHIVE_DB_URL")),
-                            Path(lock_dir) if lock_dir else None)
+        url = resolve_db_url(self.settings.get("ARCHIVE_DB_URL"))
+        lock = archive_lock(url, Path(lock_dir) if lock_dir else None)
         try:
             self.previous_holder = lock.acquire()
         except LockHeld as exc:
@@ -89,7 +107,7 @@ class Command(ScrapyCrawlCommand):
 
     def _distributed(self) -> bool:
         assert self.settings is not None
-        return self.settings.get("ARCHIVE_SCHEDULER", "local") != "local"
+        return str(self.settings.get("ARCHIVE_SCHEDULER") or "local").lower() != "local"
 
     def _check_arguments(self, name: str, spargs: dict[str, str]) -> None:
         assert self.settings is not None
@@ -130,7 +148,12 @@ class Command(ScrapyCrawlCommand):
         crawler: Crawler = self._create_crawler(name)
         self.crawler_process.crawl(crawler, **spargs)
         self.crawler_process.start()
-        return exit_status(_finish_reason(crawler), self.crawler_process.bootstrap_failed)
+        tally = _tally(crawler)
+        status = exit_status(_finish_reason(crawler), self.crawler_process.bootstrap_failed,
+                             tally)
+        if status == EXIT_UNREACHABLE and tally is not None:
+            sys.stderr.write(f"scrapy crawl {name}: error: {tally.line()}\n")
+        return status
 
     def _recover_runs(self) -> bool:
         """Close the runs dead crawls left open; False (logged) on a database error."""
@@ -153,6 +176,26 @@ class Command(ScrapyCrawlCommand):
             logger.warning("Run %d was left unfinished by a crawl that died: %s", run.id,
                            run.line())
         return True
+
+
+def _check_feeds(feeds: dict[str, object], db_url: str) -> None:
+    """Refuse (:class:`OutputRefused`) a feed output (``-o``/``-O``) onto the archive's
+    files. FIFOs and devices stay allowed: Scrapy writes feeds as streams."""
+    protected = archive_files(db_url)
+    for uri in feeds:
+        text = str(uri)
+        scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+        if scheme in ("", "file") and text != "-":
+            path = Path(text.removeprefix("file://") if scheme else text)
+            check_target(path, protected, regular_only=False)
+
+
+def _tally(crawler: Crawler) -> FetchTally | None:
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # the crawl never started: no stats
+        return None
+    return FetchTally.from_stats(stats)
 
 
 def _finish_reason(crawler: Crawler) -> str | None:

@@ -6,8 +6,9 @@ own summary line; all share the one archive, whose lock the command takes once.
 Other ``-a`` arguments (``since``, ``until``, ``limit``, ``backfill``) go to every
 site; ``-a base_url.SITE=URL`` points one site at a local copy.
 
-Exit status as for ``scrapy crawl`` (:mod:`crawler.commands.crawl`): 0 when every site
-finished, 1 when one ended abnormally, 2 for bad arguments (an unknown site: one line
+Exit status as for ``scrapy crawl`` (:mod:`crawler.commands.crawl`), the highest of the
+sites': 0 when every site finished, 1 when one ended abnormally, 3 when one could not be
+reached (a line on stderr names it), 2 for bad arguments (an unknown site: one line
 listing the known names), 75 when another crawl holds the archive's lock.
 """
 
@@ -21,9 +22,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.commands.crawl import EXIT_ABNORMAL, EXIT_OK, EXIT_USAGE, exit_status
 from crawler.commands.crawl import Command as CrawlCommand
 from crawler.commands.crawl import _finish_reason as finish_reason
+from crawler.commands.crawl import _tally as tally_of
+from crawler.outcome import EXIT_ABNORMAL, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, exit_status
 from pipelines.profiles import SITES, names
 from storage.db import Database, resolve_db_url
 from storage.errors import StorageError
@@ -64,6 +66,7 @@ class Command(CrawlCommand):
             self._fail("crawlall", str(exc), EXIT_USAGE)
         for site, spargs in self.plan.items():
             self._check_arguments(site, spargs)
+        self._check_settings("crawlall")
         self._take_lock("crawlall")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -87,7 +90,12 @@ class Command(CrawlCommand):
             self.crawler_process.crawl(crawlers[site], **spargs)
         self.crawler_process.start()
         failed = self.crawler_process.bootstrap_failed
-        statuses = {site: exit_status(finish_reason(c), failed) for site, c in crawlers.items()}
+        statuses = {}
+        for site, crawler in crawlers.items():
+            tally = tally_of(crawler)
+            statuses[site] = exit_status(finish_reason(crawler), failed, tally)
+            if statuses[site] == EXIT_UNREACHABLE and tally is not None:
+                sys.stderr.write(f"scrapy crawlall ({site}): error: {tally.line()}\n")
         self._print_summaries(statuses, started)
         return max(statuses.values(), default=EXIT_OK)
 
