@@ -83,15 +83,32 @@ def extract_page(
     layout = find_layout(tree, url, profile) if site_rules else None
     site = layout.extract(tree, url) if layout is not None else Extracted()
     printed = read_dateline(clean_text(site.dateline))
-    meta = read_metadata(tree, url, skip=_known(site, printed), facts=layout is None)
+    gaps = _gaps(site) if layout is not None else ()
+    meta = read_metadata(tree, url, skip=_known(site, printed), facts=layout is None or bool(gaps))
     if layout is not None:
         declared = meta.fields
         if getattr(layout, "reads_tags", False):  # its tag list, even empty, is the page's
             declared = replace(declared, tags=None)
-        return _record(tree, url, (site, Extracted(), declared), layout.name, printed)
+        shown = _only(read_page(tree, url, meta).fields, gaps) if gaps else Extracted()
+        return _record(tree, url, (site, shown, declared), layout.name, printed)
     page = read_page(tree, url, meta)
     judge(page.evidence)
     return _record(tree, url, (site, page.fields, meta.fields), None, page=page)
+
+
+GAP_FIELDS = ("sapo", "dateline", "byline", "captions")
+"""Fields a layout may miss on a variant of its pages (another era, a photo story): the
+page as a reader sees it (:func:`pipelines.pageread.read_page`) fills them."""
+
+
+def _gaps(site: Extracted) -> tuple[str, ...]:
+    """The :data:`GAP_FIELDS` the site layer did not find."""
+    return tuple(name for name in GAP_FIELDS if not getattr(site, name))
+
+
+def _only(fields: Extracted, names: tuple[str, ...]) -> Extracted:
+    """``fields`` reduced to ``names``."""
+    return Extracted(**{name: getattr(fields, name) for name in names})
 
 
 def _known(site: Extracted, printed: datetime | date | None) -> set[str]:
@@ -159,7 +176,11 @@ def _texts(
     byline = _byline(layers, paragraphs, extractor, page)
     captions = normalise_captions(site.captions or shown.captions, url)
     dateline = first(site.dateline, shown.dateline, meta.dateline)
-    elsewhere = [*(c["caption"] for c in captions), dateline, byline] if layout is None else []
+    elsewhere = [*(c["caption"] for c in captions), dateline, byline] if layout is None else [
+        *(c["caption"] for c in captions if not site.captions),
+        dateline if not site.dateline else None,
+        byline if not site.byline else None,
+    ]  # what the visible page found beside a layout is taken out of the layout's body
     paragraphs = without_repeats(paragraphs, [headline, sapo, *elsewhere])
     if not paragraphs and len(captions) >= 2:
         paragraphs = [c["caption"] for c in captions]  # a photo story told in captions

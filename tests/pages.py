@@ -1,7 +1,8 @@
 """Saved-page fixture cases: ``tests/fixtures/pages/<layout>/<case>/``.
 
 Each case directory holds ``input.html`` (the page's exact bytes), ``meta.json``
-(``{"url": ..., "headers": {...}}``) and ``expected.json``: either the full
+(``{"url": ..., "headers": {...}}``, and ``"site_rules": false`` for a page that stands
+for a layout no profile knows: it is read without site rules) and ``expected.json``: either the full
 expected record (every field of :data:`pipelines.record.RECORD_FIELDS`, plus
 optional ``body_contains`` / ``body_excludes`` snippet lists matched ignoring
 whitespace) or ``{"not_article": "<reason>"}``. Any layout directory is loaded.
@@ -65,7 +66,8 @@ def run_case(directory: Path) -> dict[str, Any] | NotAnArticle:
     case = PageCase(layout=directory.parent.name, name=directory.name, directory=directory)
     meta = case.meta
     try:
-        return extract_page(case.body, meta["url"], meta.get("headers") or {})
+        return extract_page(case.body, meta["url"], meta.get("headers") or {},
+                            site_rules=meta.get("site_rules", True))
     except NotAnArticle as error:
         return error
 
