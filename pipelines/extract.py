@@ -90,10 +90,14 @@ def extract_page(
         if getattr(layout, "reads_tags", False):  # its tag list, even empty, is the page's
             declared = replace(declared, tags=None)
         shown = _only(read_page(tree, url, meta).fields, gaps) if gaps else Extracted()
-        return _record(tree, url, (site, shown, declared), layout.name, printed)
-    page = read_page(tree, url, meta)
-    judge(page.evidence)
-    return _record(tree, url, (site, page.fields, meta.fields), None, page=page)
+        record = _record(tree, url, (site, shown, declared), layout.name, printed)
+    else:
+        page = read_page(tree, url, meta)
+        judge(page.evidence)
+        record = _record(tree, url, (site, page.fields, meta.fields), None, page=page)
+    if profile is not None:  # a local copy of the site: its URLs follow the profile's rules
+        record["article_id"] = article_id(url, profile)
+    return record
 
 
 GAP_FIELDS = ("sapo", "dateline", "byline", "captions")

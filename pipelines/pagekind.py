@@ -205,9 +205,20 @@ def join_url(base: str, url: str) -> str:
         return url
 
 
-def article_id(url: str) -> str | None:
-    """Numeric article id from the URL ("10264872", "115327", "258616" of "-post258616")."""
-    match = ARTICLE_ID.search(urlsplit(url).path)
+def article_id(url: str, profile: str | None = None) -> str | None:
+    """Numeric article id from the URL ("10264872", "115327", "258616" of "-post258616"):
+    by the URL rules of the profile named ``profile`` or owning the URL's host, else by
+    the shapes most Vietnamese papers use."""
+    from pipelines.profiles import SITES, for_url
+    from pipelines.profiles import profile as named
+
+    owner = named(profile) if profile in SITES else for_url(url)
+    if owner is not None:
+        return owner.urls.article_id(url)
+    try:
+        match = ARTICLE_ID.search(urlsplit(url).path)
+    except ValueError:
+        return None
     return match.group(1) if match else None
 
 
