@@ -142,6 +142,8 @@ def extract(ctx: click.Context, **_: object) -> None:
 @click.command(short_help="Bring an archive's schema to the newest revision.")
 @db_option
 @click.option("--status", is_flag=True, help="print the revision, change nothing")
+@click.option("--force", is_flag=True,
+              help="add the archive's tables to a database that holds other tables")
 @click.pass_context
 def migrate(ctx: click.Context, **_: object) -> None:
     """Bring an archive's schema to the newest revision (opening an archive does it too);
@@ -162,6 +164,8 @@ def migrate(ctx: click.Context, **_: object) -> None:
 @db_option
 @click.option("--to", required=True, metavar="URL", help="target database URL")
 @click.option("--chunk", type=click.IntRange(min=1), help="rows per insert (default 1000)")
+@click.option("--force", is_flag=True,
+              help="copy into a database that holds other tables, beside them")
 @click.pass_context
 def copy(ctx: click.Context, **_: object) -> None:
     """Copy every article, revision, raw page and crawl run of the archive --db into the

@@ -52,7 +52,7 @@ def report(ctx: click.Context, db: str | None, site: str | None, since: str | No
             text = json.dumps(as_json(sites, options), ensure_ascii=False, indent=1) + "\n"
         else:
             text = render(sites, options, datetime.now(UTC))
-        _write(text, output)
+        _write(text, output, url)
         return 0
 
     ctx.exit(run_cli(PROG, command))
@@ -62,12 +62,14 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value is not None else None
 
 
-def _write(text: str, output: Path | None) -> None:
-    from storage.files import replaced_when_done
+def _write(text: str, output: Path | None, db_url: str) -> None:
+    """To standard output, or into *output* (never onto the archive, see
+    :func:`storage.outfile.output_file`; ``-`` is standard output)."""
+    from storage.outfile import archive_files, output_file
 
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    with replaced_when_done(output) as stream:
+    with output_file(output, archive_files(db_url)) as stream:
         stream.write(text.encode("utf-8"))

@@ -10,12 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from crawler.urls import DEFAULT_PORTS, canonicalize, resolve
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-"""Dates given on the command line are days in Vietnamese local time."""
+from pipelines.dates import VN_TZ  # command-line dates are days in Vietnamese time
 
 ARGUMENTS = ("base_url", "since", "until", "url", "limit", "backfill", "archive", "crawl")
 ARCHIVES = ("wayback", "commoncrawl")

@@ -55,7 +55,7 @@ REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 INITIAL_TABLES = frozenset({"articles", "article_authors", "article_tags", "article_captions",
                             "pages", "article_revisions", "crawl_runs"})
 """The tables of revision 0001: an unversioned database holding them all is an old archive."""
-ARCHIVE_TABLES = INITIAL_TABLES | {VERSION_TABLE, "failed_pages"}
+ARCHIVE_TABLES = INITIAL_TABLES | {VERSION_TABLE, "captures", "failed_pages"}
 """Every table of the archive but the search index's."""
 PG_LOCK_KEY = 0x766E6E657773  # "vnnews": the advisory lock of schema upgrades
 

@@ -15,15 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 import zstandard
 
+from pipelines.dates import VN_TZ as VIETNAM
 from pipelines.record import RECORD_FIELDS
 from storage.models import Article, ArticleAuthor, ArticleCaption, ArticleTag, Page
 from storage.provenance import Provenance
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 HASH_EXCLUDED = frozenset({"url", "fetched_at"})
 """Record fields left out of the content hash: they change on every fetch."""
 PAGE_ENCODING = "zstd"

@@ -9,21 +9,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.outcome import NORMAL_FINISH
+from pipelines.dates import VN_TZ as VIETNAM
 from storage.models import CrawlRun
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 OPEN = "open"
 """Outcome of a run with no finish reason yet (running, or died and not yet closed)."""
-NORMAL_FINISH = frozenset(
-    {"finished", "limit", "closespider_timeout", "closespider_itemcount",
-     "closespider_pagecount"}
-)
-"""Finish reasons of a crawl that did what it was asked (``crawler.commands.crawl``)."""
 
 
 @dataclass(frozen=True)

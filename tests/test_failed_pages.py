@@ -31,10 +31,10 @@ BUGGY_CRAWL = """
 import os
 import pipelines.extraction as extraction
 real = extraction.extract_page
-def buggy(body, url, headers=None):
+def buggy(body, url, headers=None, **options):
     if url.endswith(os.environ["BUGGY_PATH"]):
         raise ValueError("Invalid IPv6 URL")
-    return real(body, url, headers)
+    return real(body, url, headers, **options)
 extraction.extract_page = buggy
 from scrapy.cmdline import execute
 import sys
@@ -52,7 +52,7 @@ def page(url: str, body: bytes = b"<html><h1>x</h1></html>") -> FetchedPage:
 def test_extraction_error_marks_the_page_with_one_warning(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def broken(*_: Any) -> dict[str, Any]:
+    def broken(*_: Any, **__: Any) -> dict[str, Any]:
         raise ValueError("Invalid IPv6 URL")
 
     monkeypatch.setattr(extraction, "extract_page", broken)
@@ -91,7 +91,9 @@ def test_storage_keeps_the_page_raw_until_an_article_replaces_it(tmp_path: Path)
     assert rows == [(record["url"], "extract-failed", "ValueError: Invalid IPv6 URL", 2)]
     good = page(record["url"])
     good.record = record
-    assert storage.process_item(good) == record
+    returned = storage.process_item(good)
+    assert {name: returned[name] for name in record} == record
+    assert returned["capture_source"] == "live"
     storage.close_spider()
     storage.spider_closed("finished")
     assert _failed_rows(tmp_path / "archive.db") == []

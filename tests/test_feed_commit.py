@@ -24,4 +24,8 @@ def test_records_of_a_failed_batch_never_reach_the_feed(tmp_path: Path) -> None:
     with Database.open(db_url, create=False) as db, db.session() as session:
         stored = session.scalars(select(Article.canonical_url).order_by(Article.id)).all()
     assert stored == [r["canonical_url"] for r in records[:4]]
-    assert exported == records[:4]  # in order, and nothing the archive does not hold
+    # in order, and nothing the archive does not hold; each with its provenance after it
+    assert [{name: line[name] for name in record} for line, record in zip(
+        exported, records, strict=False)] == records[:len(exported)]
+    assert len(exported) == 4
+    assert all(line["capture_source"] == "live" for line in exported)

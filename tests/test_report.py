@@ -104,7 +104,8 @@ def test_gap_helpers_order_largest_first() -> None:
         {"after": "11", "before": "14", "missing": 2}]
 
 
-def test_normal_finish_reasons_match_the_crawl_command() -> None:
-    from crawler.commands.crawl import NORMAL_FINISH as CRAWL_NORMAL
+def test_the_report_counts_as_failed_what_the_crawl_command_exits_non_zero_for() -> None:
+    from crawler.commands.crawl import exit_status
 
-    assert NORMAL_FINISH == CRAWL_NORMAL
+    for reason in [*NORMAL_FINISH, "shutdown", "abandoned", "cancelled"]:
+        assert (exit_status(reason) == 0) == (reason in NORMAL_FINISH), reason
