@@ -61,6 +61,6 @@ def parse_feed_date(text: str | None) -> datetime | None:
         return None
     try:
         value = parsedate_to_datetime(text.strip())
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a zone of 3e9 seconds
         return parse_w3c_datetime(text)
     return value if value.tzinfo else value.replace(tzinfo=VN_TZ)

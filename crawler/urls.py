@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote_plus, urljoin, urlunsplit
+from urllib.parse import urlsplit as _urlsplit
 
 ARTICLE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*?-(?:post)?(?P<id>\d{5,})\.html?$")
 """Last path segment of an article: slug, optional ``post``, a numeric id of 5+ digits."""
@@ -48,6 +49,15 @@ TRACKING_PARAMS = frozenset(
 """Query parameters that only track the visitor (``utm_*`` are dropped as well)."""
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def urlsplit(url: str) -> SplitResult:
+    """``urllib.parse.urlsplit`` that never raises: a URL it cannot parse (``http://[``)
+    splits into empty parts, so it is no article and on no site."""
+    try:
+        return _urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", "", "", "")
 
 
 def _first_segment(path: str) -> str:
@@ -97,9 +107,13 @@ def _site_key(url: str) -> tuple[str, int | None] | None:
 def canonicalize(url: str) -> str:
     """Drop tracking parameters and the fragment, lower-case scheme and host.
 
-    The path and the order of the other query parameters are kept as they are.
+    The path and the order of the other query parameters are kept as they are; a URL
+    that cannot be parsed is returned as it is.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = _urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     scheme = parts.scheme.lower()
     netloc = parts.netloc.lower()
     if scheme in DEFAULT_PORTS and netloc.endswith(f":{DEFAULT_PORTS[scheme]}"):

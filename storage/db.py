@@ -19,13 +19,13 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import ArchiveNotFound as ArchiveNotFound
 from storage.errors import StorageError as StorageError
 from storage.fts import ensure_search_index
-from storage.migrate import upgrade_schema
+from storage.migrate import check_ours, upgrade_schema
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,23 @@ def check_db_url(url: str) -> None:
         raise ArchiveNotFound(f"{path} is a directory, not an archive database file")
     if path is not None and not path.parent.is_dir():
         raise ArchiveNotFound(f"{path}: no such directory {path.parent}")
+
+
+def check_not_foreign(url: str) -> None:
+    """Raise :class:`storage.migrate.ForeignDatabase` when the existing database at *url*
+    belongs to another application (see :func:`storage.migrate.check_ours`); nothing is
+    created or changed. A database that cannot be reached is left to its first use."""
+    path = _sqlite_file(url)
+    if path is not None and not path.is_file():
+        return
+    engine = create_engine(url)  # no connection set-up: the database stays as it is
+    try:
+        with engine.connect() as connection:
+            check_ours(connection)
+    except SQLAlchemyError:
+        return
+    finally:
+        engine.dispose()
 
 
 def sqlite_synchronous(value: str) -> str:

@@ -163,7 +163,7 @@ def match_expression(query: str) -> str:
     check_query(query)
     required: list[str] = []
     plain: list[str] = []
-    for match in _QUERY_PARTS.finditer(query):
+    for match in _QUERY_PARTS.finditer(query.replace("\x00", " ")):  # NUL ends FTS5's text
         phrase, word = match.group(1), match.group(2)
         raw = phrase if phrase is not None else word.replace('"', " ")  # an unmatched quote
         prefix = phrase is None and raw.endswith("*")

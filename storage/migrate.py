@@ -120,7 +120,8 @@ def check_ours(connection: Connection, *, force: bool = False) -> None:
     if others and not force:
         shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
         raise ForeignDatabase(f"the database holds tables that are not the archive's "
-                              f"({shown}); --force adds the archive's tables beside them")
+                              f"({shown}); --force (of storage.migrate or storage.copy) adds the "
+                              "archive's tables beside them")
 
 
 def _archive_articles(connection: Connection, names: set[str]) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,23 @@ def test_bad_archive_url_is_one_line_and_status_2(tmp_path: Path, url: str, mess
     assert done.returncode == 2, done.stderr[-3000:]
     assert done.stderr.count("\n") == 1 and message in done.stderr, done.stderr
     assert done.stderr.startswith("scrapy crawl baonghean: error: ")
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ("users", "the database holds tables that are not the archive's (users); --force"),
+    ("articles", "the database has an 'articles' table that is not the archive's"),
+])
+def test_database_of_another_application_is_refused(tmp_path: Path, table: str,
+                                                     message: str) -> None:
+    db = tmp_path / "app.db"
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
+    before = db.read_bytes()
+    done = crawl("http://127.0.0.1:9", f"sqlite:///{db}")
+    assert done.returncode == 2, done.stderr[-3000:]
+    assert done.stderr == f"scrapy crawl baonghean: error: {done.stderr.split('error: ', 1)[1]}"
+    assert message in done.stderr and done.stderr.count("\n") == 1
+    assert db.read_bytes() == before  # not even switched to WAL
 
 
 @pytest.mark.parametrize("target", ["{db}:jsonl", "file://{db}:jsonl", "{link}"])

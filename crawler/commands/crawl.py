@@ -17,8 +17,9 @@ Exit statuses:
 - ``1``: it ended abnormally: a storage error, an interruption (SIGINT/SIGTERM,
   including a pause of a ``JOBDIR`` crawl), another finish reason, a start-up failure;
 - ``2``: bad arguments or settings (one line on stderr; nothing fetched, no archive
-  touched): a bad ``-a`` value, an ``ARCHIVE_DB_URL`` that is no database URL or names a
-  directory, a feed (``-o``/``-O``) that would overwrite the archive;
+  touched): a bad ``-a`` value or setting, an ``ARCHIVE_DB_URL`` that is no database URL,
+  names a directory or another application's database, a feed (``-o``/``-O``) that
+  would overwrite the archive;
 - ``3``: the site could not be reached, or answered nothing usable: the crawl ended
   normally but no response had a status below 400 and at least one request failed
   (DNS, refused connection, timeout, error statuses only). A summary line goes to
@@ -51,9 +52,10 @@ from crawler.outcome import (
     FetchTally,
     exit_status,
 )
-from storage.db import Database, check_db_url, resolve_db_url
+from storage.db import Database, check_db_url, check_not_foreign, resolve_db_url
 from storage.errors import ArchiveNotFound, StorageError
 from storage.lock import ArchiveLock, LockHeld, LockHolder, archive_lock
+from storage.migrate import ForeignDatabase
 from storage.outfile import OutputRefused, archive_files, check_target
 from storage.runs import close_abandoned_runs
 
@@ -84,8 +86,9 @@ class Command(ScrapyCrawlCommand):
         url = resolve_db_url(self.settings.get("ARCHIVE_DB_URL"))
         try:
             check_db_url(url)
+            check_not_foreign(url)
             _check_feeds(self.settings.getdict("FEEDS"), url)
-        except (ArchiveNotFound, OutputRefused) as exc:
+        except (ArchiveNotFound, ForeignDatabase, OutputRefused) as exc:
             self._fail(name, str(exc), EXIT_USAGE)
 
     def _take_lock(self, name: str) -> None:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from crawler.urls import urlsplit  # never raises on a malformed href
 from pipelines.captions import image_source
 from pipelines.sites.base import Extracted, RawCaption
 from pipelines.sites.onecms_body import BodyScan, is_signature
