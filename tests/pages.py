@@ -72,6 +72,17 @@ def run_case(directory: Path) -> dict[str, Any] | NotAnArticle:
         return error
 
 
+def crawled_case(directory: Path) -> dict[str, Any] | NotAnArticle:
+    """The record a crawl extracts from a case's page (site rules on, whatever its
+    ``meta.json`` says), or the NotAnArticle it raised."""
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    body = (directory / "input.html").read_bytes()
+    try:
+        return extract_page(body, meta["url"], meta.get("headers") or {})
+    except NotAnArticle as error:
+        return error
+
+
 def squash_whitespace(text: str) -> str:
     """For snippet matching: all whitespace removed."""
     return "".join(text.split())

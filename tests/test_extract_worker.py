@@ -25,12 +25,12 @@ from typing import Any
 import pytest
 from scrapy.utils.test import get_crawler
 
-from pipelines.extract import NotAnArticle, extract_page
+from pipelines.extract import NotAnArticle
 from pipelines.extraction import ExtractionPipeline, WorkerExtractionPipeline
 from pipelines.worker import DEAD_WORKER_STAT, ExtractionFailed, frame, outcome, read_frame
 from tests.conftest import ServedSite
 from tests.crawling import count_rows, slow_site, start_crawl, wait_for
-from tests.pages import PageCase, load_cases
+from tests.pages import PageCase, crawled_case, load_cases
 from tests.sitegen import generate
 from tests.siteserver import start_server, stop_server
 from tests.test_e2e_crawl import REPO, export_records, run_crawl, stored_rows
@@ -81,15 +81,6 @@ def child() -> Iterator[Child]:
     worker.finish()
 
 
-def as_crawled(case: PageCase) -> dict[str, Any] | NotAnArticle:
-    """The case's page extracted in this process as a crawl extracts it (site rules on)."""
-    meta = case.meta
-    try:
-        return extract_page(case.body, meta["url"], meta.get("headers") or {})
-    except NotAnArticle as error:
-        return error
-
-
 def ask_case(child: Child, case: PageCase) -> tuple[Any, ...]:
     meta = case.meta
     return child.ask(case.body, meta["url"], meta.get("headers") or {})
@@ -97,7 +88,7 @@ def ask_case(child: Child, case: PageCase) -> tuple[Any, ...]:
 
 @pytest.mark.parametrize("case", load_cases(), ids=lambda case: case.id)
 def test_fixture_page_extracts_the_same_in_the_worker(child: Child, case: PageCase) -> None:
-    in_process = as_crawled(case)
+    in_process = crawled_case(case.directory)
     reply = ask_case(child, case)
     if isinstance(in_process, NotAnArticle):
         assert reply[0] == "not-article"

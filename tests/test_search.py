@@ -22,7 +22,7 @@ from storage.filters import RecordFilter
 from storage.fts import FTS_TABLE, fold, match_expression
 from storage.models import Article, ArticleRevision
 from storage.search import SearchOptions, main, search
-from tests.pages import PageCase, load_cases, run_case
+from tests.pages import PageCase, crawled_case, load_cases
 from tests.test_storage import RawPage, make_page, make_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +33,7 @@ def fixture_articles() -> list[tuple[dict[str, Any], RawPage]]:
     """(record, raw page) of every saved fixture page that is an article, as a crawl stores them."""
     stored = []
     for n, case in enumerate(load_cases()):
-        extracted = run_case(case.directory)
+        extracted = crawled_case(case.directory)
         if isinstance(extracted, NotAnArticle):
             continue
         stored.append(_as_crawled(case, dict(extracted), FETCHED + timedelta(minutes=n)))
