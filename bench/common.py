@@ -41,7 +41,9 @@ from scrapy.crawler import Crawler, CrawlerProcess  # noqa: E402
 from scrapy.http import Request, Response  # noqa: E402
 from scrapy.utils.project import get_project_settings  # noqa: E402
 
-from crawler.urls import is_article_url  # noqa: E402
+from pipelines.profiles import profile  # noqa: E402
+
+is_article_url = profile("baonghean").urls.is_article
 
 LIFTED: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,

@@ -38,9 +38,11 @@ from bench.common import (  # noqa: E402
     run_crawl,
     served,
 )
-from crawler.urls import is_article_url  # noqa: E402
+from pipelines.profiles import profile  # noqa: E402
 from tests.sitegen import Site, plan, write_site  # noqa: E402
 from tests.siteupdate import Update, apply_update  # noqa: E402
+
+is_article_url = profile("baonghean").urls.is_article
 
 PER_PAGE = 20
 KINDS = ("article", "sitemap", "feed", "listing", "robots")

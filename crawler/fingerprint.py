@@ -3,7 +3,7 @@
 The spider requests canonical URLs only, but a redirect can lead to
 ``...-10285012.html?utm_source=...``: with Scrapy's default fingerprint that
 target is a new request and the article is fetched twice. Fingerprinting the
-canonical URL (:func:`crawler.urls.canonicalize`) makes the duplicate filter,
+canonical URL (:func:`pipelines.urls.canonicalize`) makes the duplicate filter,
 local or shared on Redis, see it as the page it is.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.utils.request import RequestFingerprinter
 
-from crawler.urls import canonicalize
+from pipelines.urls import canonicalize
 
 if TYPE_CHECKING:
     from scrapy import Request

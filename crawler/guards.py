@@ -25,7 +25,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.response import get_meta_refresh
 
 from crawler.middlewares import Refused, url_host
-from crawler.urls import canonicalize
+from pipelines.urls import canonicalize
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -51,7 +51,7 @@ from twisted.internet import error as tx_error
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
 from w3lib.url import safe_url_string
 
-from crawler.urls import canonicalize
+from pipelines.urls import canonicalize
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -9,10 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from crawler.urls import DEFAULT_PORTS, canonicalize, resolve
 from pipelines.dates import VN_TZ  # command-line dates are days in Vietnamese time
+from pipelines.urls import DEFAULT_PORTS, canonicalize, resolve, urlsplit
 
 ARGUMENTS = ("base_url", "since", "until", "url", "limit", "backfill", "archive", "crawl")
 ARCHIVES = ("wayback", "commoncrawl")

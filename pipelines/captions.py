@@ -13,10 +13,10 @@ import re
 from lxml.html import HtmlElement
 
 from pipelines.generic_names import names_of, words_of
-from pipelines.pagekind import join_url
 from pipelines.record import Caption
 from pipelines.sites.base import RawCaption
 from pipelines.text import clean_text, element_text, squash_key
+from pipelines.urls import join_url
 
 _CREDIT_WORD = r"(?:ảnh(?:\s+minh\s+(?:họa|hoạ))?|video|clip|nguồn\s+ảnh|nguồn|đồ\s+(?:họa|hoạ))"
 _CREDIT_COLON = re.compile(

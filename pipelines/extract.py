@@ -44,12 +44,9 @@ from pipelines.pagekind import (
     article_id,
     check_soft_404,
     check_url,
-    clean_url,
     first_title,
-    join_url,
     judge,
     parse_html,
-    site_of,
 )
 from pipelines.pageread import PageReading, read_page
 from pipelines.record import RECORD_FIELDS
@@ -57,6 +54,7 @@ from pipelines.region import strip_site_suffix
 from pipelines.sites import find_layout
 from pipelines.sites.base import Extracted
 from pipelines.text import clean_text, is_vietnamese, text_content
+from pipelines.urls import clean_url, join_url, site_of
 
 __all__ = ["REASONS", "NotAnArticle", "extract_page", "main", "strip_site_suffix"]
 

@@ -13,10 +13,10 @@ import json
 import os
 import sys
 from typing import BinaryIO, NoReturn
-from urllib.parse import urlsplit
 
 from pipelines.deep import MAX_PAGE_BYTES
 from pipelines.extract import NotAnArticle, extract_page
+from pipelines.urls import urlsplit
 
 PROG = "python -m pipelines.extract"
 MAX_INDENT = 16

@@ -29,7 +29,6 @@ import zlib
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import CrawlerProcess
@@ -40,10 +39,10 @@ from warcio.exceptions import ArchiveLoadFailed
 from crawler.commands.crawl import EXIT_ABNORMAL, EXIT_LOCKED, EXIT_USAGE, exit_status
 from crawler.items import FetchedPage
 from crawler.middlewares import report
-from crawler.urls import canonicalize
 from crawler.warcrecords import ArchivedResponse, BadRecord, refusal, response_of
 from pipelines.profiles import UnknownSite, for_url, profile
 from pipelines.profiles.base import Profile
+from pipelines.urls import canonicalize, urlsplit
 from storage.captures import known_captures
 from storage.db import Database, resolve_db_url
 from storage.errors import StorageError

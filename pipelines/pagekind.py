@@ -23,18 +23,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlunsplit
-from urllib.parse import urlsplit as _urlsplit
 
 import lxml.html
 from lxml.etree import ElementDefaultClassLookup, ErrorTypes, HTMLParser, ParserError, XPath
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
-from crawler.urls import is_tracking_param
 from pipelines.decode import utf8_as_is, utf8_html
 from pipelines.deep import MAX_PAGE_BYTES, flatten_excess, parse_limits, too_deep
 from pipelines.metadata import find_article_ld, meta_values
 from pipelines.text import element_text, squash_key, text_content
+from pipelines.urls import join_url, urlsplit
 
 REASONS = frozenset(
     {"empty", "video", "photo", "podcast", "tag", "topic", "search", "soft-404", "listing",
@@ -48,9 +46,6 @@ TOPIC_SECTIONS = frozenset({"chu-de", "event", "su-kien-noi-bat"})
 SEARCH_SECTIONS = frozenset({"tim-kiem", "search", "tim-kiem.html", "search.html"})
 TOPIC_PAGE = re.compile(r"-event\d+\.html?$")
 ARTICLE_ID = re.compile(r"[-/](?:post|[a-z]{1,3})?(\d{5,})\.(?:html?|amp|chn|ldo|vnp|aspx?)$")
-PLAIN_ABSOLUTE_URL = re.compile(r"https?://([^/?#;\s\[\]\\]+)(?:/[^?#;\s\\]*)?")
-"""An absolute URL that ``urljoin`` gives back as it is (no query, fragment, params,
-white space or bracket; the host is checked to be ASCII)."""
 SOFT_404_PHRASES = tuple(
     squash_key(p)
     for p in (
@@ -86,28 +81,6 @@ class NotAnArticle(Exception):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
-
-
-def urlsplit(url: str) -> SplitResult:
-    """``urllib.parse.urlsplit`` that never raises: a URL it cannot parse
-    (``http://[::1/``) splits into empty parts (no host, no path)."""
-    try:
-        return _urlsplit(url)
-    except ValueError:
-        return SplitResult("", "", "", "", "")
-
-
-def clean_url(url: str) -> str:
-    """The URL without tracking parameters (utm_*, fbclid...) and fragment; a URL that
-    cannot be parsed as it is."""
-    try:
-        parts = _urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not is_tracking_param(k)]
-    query = parts.query if len(kept) == len(pairs) else urlencode(kept)
-    return urlunsplit(parts._replace(query=query, fragment=""))
 
 
 def check_url(url: str) -> None:
@@ -192,19 +165,6 @@ def looks_like_listing(tree: HtmlElement, url: str) -> bool:
     return len({t for t in stories if urlsplit(t).hostname == host}) >= LISTING_MIN_LINKS
 
 
-def join_url(base: str, url: str) -> str:
-    """``urljoin(base, url)``, without its cost for the usual case: a plain absolute
-    http(s) URL, which ``urljoin`` returns unchanged. A URL that cannot be parsed
-    (``http://[::1/``) comes back as it is (it names no host)."""
-    plain = PLAIN_ABSOLUTE_URL.fullmatch(url)
-    if plain is not None and plain.group(1).isascii():
-        return url
-    try:
-        return urljoin(base, url)
-    except ValueError:
-        return url
-
-
 def article_id(url: str, profile: str | None = None) -> str | None:
     """Numeric article id from the URL ("10264872", "115327", "258616" of "-post258616"):
     by the URL rules of the profile named ``profile`` or owning the URL's host, else by
@@ -220,11 +180,6 @@ def article_id(url: str, profile: str | None = None) -> str | None:
     except ValueError:
         return None
     return match.group(1) if match else None
-
-
-def site_of(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
 
 
 @dataclass

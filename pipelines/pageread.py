@@ -10,7 +10,6 @@ article at all (:func:`pipelines.pagekind.judge`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -18,7 +17,7 @@ from pipelines.around import find_byline, find_category, find_tags
 from pipelines.captions import find_captions
 from pipelines.generic import GenericBody, read_body
 from pipelines.metadata import Metadata
-from pipelines.pagekind import ARTICLE_ID, Evidence, join_url, looks_like_listing
+from pipelines.pagekind import ARTICLE_ID, Evidence, looks_like_listing
 from pipelines.region import (
     Region,
     agrees,
@@ -30,6 +29,7 @@ from pipelines.region import (
 )
 from pipelines.sites.base import Extracted
 from pipelines.text import clean_text, fold_diacritics, squash_key
+from pipelines.urls import join_url, urlsplit
 from pipelines.visible import find_dateline, find_sapo, headline_element, opening_dateline
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from pipelines.generic import GenericBody
 from pipelines.text import element_text, fold_diacritics, squash_key
+from pipelines.urls import urlsplit
 
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+")
 HIDDEN_STYLE = re.compile(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden")

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.outcome import NORMAL_FINISH
 from pipelines.dates import VN_TZ as VIETNAM
+from pipelines.urls import urlsplit
 from storage.models import CrawlRun
 
 OPEN = "open"

@@ -23,13 +23,14 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from crawler.urls import is_article_url
+from pipelines.profiles import profile
 from pipelines.record import RECORD_FIELDS
 from storage.provenance import PROVENANCE_FIELDS
 from tests.conftest import ServedSite
 from tests.sitegen import Site, generate
 from tests.sitepages import NOT_FOUND, TOPIC_PATH, VIDEO_PATH
 
+is_article_url = profile("baonghean").urls.is_article
 pytest_plugins = ("tests.services",)  # postgres_server
 
 REPO = Path(__file__).resolve().parent.parent

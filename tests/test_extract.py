@@ -10,8 +10,9 @@ import pytest
 
 from pipelines.decode import utf8_html
 from pipelines.extract import NotAnArticle, extract_page, strip_site_suffix
-from pipelines.pagekind import REASONS, article_id, check_url, clean_url, parse_html
+from pipelines.pagekind import REASONS, article_id, check_url, parse_html
 from pipelines.record import RECORD_FIELDS
+from pipelines.urls import clean_url
 
 URL = "https://baonghean.vn/nghe-an-don-bao-10285500.html"
 

@@ -13,10 +13,10 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from crawler.spiders.news import NewsSpider, spider_for
-from crawler.urls import resolve
 from pipelines.profiles import SITES, UnknownSite, for_url, names, profile, profiles
 from pipelines.profiles.base import Discovery, Profile, UrlRules
 from pipelines.sites.selectors import Rules
+from pipelines.urls import resolve
 from tests.test_e2e_crawl import REPO
 
 

@@ -17,13 +17,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from crawler import urls
 from crawler.feeds import parse_feed_date, parse_w3c_datetime
 from crawler.middlewares import url_host
-from pipelines import pagekind
+from pipelines import pagekind, urls
 from pipelines.bylines import looks_like_byline, split_byline
 from pipelines.dates import parse_date, parse_dateline, parse_iso, to_iso
 from pipelines.extract import REASONS, NotAnArticle, extract_page
+from pipelines.profiles import profile
+from pipelines.profiles.base import UrlRules
 from pipelines.record import RECORD_FIELDS
 from storage.fts import TOKENIZER, match_expression
 from storage.pgsearch import parse_query
@@ -47,8 +48,10 @@ BASE = "https://baonghean.vn"
 @example("A://[", "")
 @example("http://[::1/tin-10285431.html", "https://]/")
 def test_url_helpers_never_raise(url: str, other: str) -> None:
-    assert isinstance(urls.is_article_url(url), bool)
-    assert urls.article_id(url) is None or urls.article_id(url).isdigit()
+    for rules in (profile("baonghean").urls, UrlRules()):
+        assert isinstance(rules.is_article(url), bool)
+        found = rules.article_id(url)
+        assert found is None or found.isdigit()
     assert isinstance(urls.same_site(url, other), bool)
     resolved = urls.resolve(url, BASE + "/tin-10285431.html", BASE)
     assert resolved is None or urls.same_site(resolved, BASE)
@@ -60,9 +63,9 @@ def test_url_helpers_never_raise(url: str, other: str) -> None:
 @given(URLS, URLS)
 @example("http://[::1/tin-10285431.html", "https://baonghean.vn/")
 def test_page_url_helpers_never_raise(url: str, other: str) -> None:
-    assert isinstance(pagekind.clean_url(url), str)
-    assert isinstance(pagekind.join_url(other, url), str)
-    assert isinstance(pagekind.site_of(url), str)
+    assert isinstance(urls.clean_url(url), str)
+    assert isinstance(urls.join_url(other, url), str)
+    assert isinstance(urls.site_of(url), str)
     assert pagekind.article_id(url) is None or pagekind.article_id(url).isdigit()
     try:
         pagekind.check_url(url)

@@ -1,10 +1,15 @@
-"""crawler/urls.py: article shapes, canonical forms, ids, same-site checks."""
+"""pipelines/urls.py (canonical forms, same-site checks) and baonghean's article URL rules
+(its profile: article shapes and ids)."""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.urls import article_id, canonicalize, is_article_url, resolve, same_site
+from pipelines.profiles import profile
+from pipelines.urls import canonicalize, resolve, same_site
+
+is_article_url = profile("baonghean").urls.is_article
+article_id = profile("baonghean").urls.article_id
 
 BASE = "https://baonghean.vn"
 

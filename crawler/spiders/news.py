@@ -22,7 +22,6 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
@@ -35,9 +34,9 @@ from crawler.incremental import ArchiveIndex, Candidate, NoIndex, archive_index,
 from crawler.items import FetchedPage
 from crawler.middlewares import report, report_failure
 from crawler.options import ARGUMENTS, VN_TZ, CrawlOptions
-from crawler.urls import canonicalize, resolve
 from crawler.webarchive import WebArchiveBackfill
 from pipelines.profiles.base import Profile, UrlRules
+from pipelines.urls import canonicalize, resolve, urlsplit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
-from urllib.parse import urlsplit
 
 from pipelines.profiles.base import Profile
+from pipelines.urls import urlsplit
 
 SITES: dict[str, str] = {
     "baocantho": "pipelines.profiles.baocantho",

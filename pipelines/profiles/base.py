@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from lxml.cssselect import CSSSelector
 
 from pipelines.sites.base import Layout
+from pipelines.urls import urlsplit
 
 HTTP_SCHEMES = frozenset({"http", "https"})
 

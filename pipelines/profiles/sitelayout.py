@@ -17,14 +17,13 @@ known layout is tried on pages of unknown hosts.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from lxml.html import HtmlElement
 
 from pipelines.pagekind import NotAnArticle
 from pipelines.sites.base import Extracted
 from pipelines.sites.selectors import Rules, SelectorLayout
 from pipelines.text import element_text
+from pipelines.urls import urlsplit
 
 LISTING_MIN_ITEMS = 16
 """Story items a page needs to be taken for a listing: section and home pages show 20 to

@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from crawler.urls import urlsplit  # never raises on a malformed href
 from pipelines.captions import image_source
 from pipelines.sites.base import Extracted, RawCaption
 from pipelines.sites.onecms_body import BodyScan, is_signature
 from pipelines.text import element_text, squash_key, text_blocks
+from pipelines.urls import urlsplit  # never raises on a malformed href
 
 logger = logging.getLogger(__name__)
 

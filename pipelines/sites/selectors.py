@@ -10,7 +10,6 @@ malformed one fails at import (and in ``tests/test_profiles.py``), not mid-crawl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -18,6 +17,7 @@ from lxml.html import HtmlElement
 from pipelines.captions import image_source
 from pipelines.sites.base import Extracted, RawCaption
 from pipelines.text import clean_text, element_text, squash_key, text_blocks
+from pipelines.urls import urlsplit
 
 ALWAYS_LEFT_OUT = (
     "script, style, noscript, template, iframe, form, button, input, select, textarea, svg, "

@@ -1,9 +1,11 @@
-"""Pure functions on the site's URLs: what is an article, canonical forms, ids.
+"""Every URL rule the project has, in one module: pure functions, never raising.
 
-Nothing here does I/O. The rules follow the site's URL scheme (see the reference notes):
-articles are ``/<slug>-<id>.html`` (8-digit ids today, 6 digits before 2022) or
-``/<slug>-post<id>.html`` (2022-2024); topic pages ``-event<id>.html`` and the media,
-search and foreign-language sections are not articles.
+Parsing that never raises (:func:`urlsplit`), the one cleaner of URLs
+(:func:`canonicalize`: tracking parameters and fragment dropped, scheme and host
+lower-cased, default port dropped), joining (:func:`join_url`), the site of a URL
+(:func:`site_of`, :func:`same_site`) and how a crawl resolves a link found on a page onto
+the origin it crawls (:func:`resolve`). Which URLs are a site's articles, and their ids,
+is each site profile's own rule (:class:`pipelines.profiles.base.UrlRules`).
 """
 
 from __future__ import annotations
@@ -13,34 +15,9 @@ from collections.abc import Iterable
 from urllib.parse import SplitResult, unquote_plus, urljoin, urlunsplit
 from urllib.parse import urlsplit as _urlsplit
 
-ARTICLE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*?-(?:post)?(?P<id>\d{5,})\.html?$")
-"""Last path segment of an article: slug, optional ``post``, a numeric id of 5+ digits."""
-
-TOPIC_RE = re.compile(r"-event\d+\.html?$")
-"""Topic collections (``-event<id>.html``) share the article shape but are not articles."""
-
-NON_ARTICLE_SECTIONS = frozenset(
-    {
-        "video",
-        "short-video",
-        "photo",
-        "podcast",
-        "emagazine",
-        "an-pham",
-        "tim-kiem",
-        "tin-moi-nhat",
-        "thoi-tiet",
-        "lich-am-duong-hom-nay",
-        "rss",
-        "tag",
-        "tags",
-        "en",
-        "fr",
-        "ru",
-        "cn",
-    }
-)
-"""First path segments whose pages are never text articles (media, search, editions)."""
+PLAIN_ABSOLUTE_URL = re.compile(r"https?://([^/?#;\s\[\]\\]+)(?:/[^?#;\s\\]*)?")
+"""An absolute URL that ``urljoin`` gives back as it is (no query, fragment, params,
+white space or bracket; the host is checked to be ASCII)."""
 
 TRACKING_PARAMS = frozenset(
     {"fbclid", "gclid", "gclsrc", "dclid", "msclkid", "zarsrc", "gidzl", "_ga", "_gl", "igshid",
@@ -58,29 +35,6 @@ def urlsplit(url: str) -> SplitResult:
         return _urlsplit(url)
     except ValueError:
         return SplitResult("", "", "", "", "")
-
-
-def _first_segment(path: str) -> str:
-    return path.lstrip("/").split("/", 1)[0].lower()
-
-
-def is_article_url(url: str) -> bool:
-    """True for URLs in one of the site's article shapes (any host; check the site apart)."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
-        return False
-    last = parts.path.rsplit("/", 1)[-1]
-    if TOPIC_RE.search(last) or not ARTICLE_RE.match(last):
-        return False
-    return _first_segment(parts.path) not in NON_ARTICLE_SECTIONS
-
-
-def article_id(url: str) -> str | None:
-    """The numeric id of an article URL (``10264872``, ``258616`` for ``-post258616``)."""
-    if not is_article_url(url):
-        return None
-    match = ARTICLE_RE.match(urlsplit(url.strip()).path.rsplit("/", 1)[-1])
-    return match.group("id") if match else None
 
 
 def is_tracking_param(name: str) -> bool:
@@ -156,3 +110,26 @@ def resolve(href: str, page_url: str, base: str, hosts: Iterable[str] = ()) -> s
     origin = urlsplit(base)
     parts = urlsplit(absolute)
     return canonicalize(urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, "")))
+
+def clean_url(url: str) -> str:
+    """The URL a record names: :func:`canonicalize` (one cleaner for the crawl and the
+    record)."""
+    return canonicalize(url)
+
+
+def join_url(base: str, url: str) -> str:
+    """``urljoin(base, url)``, without its cost for the usual case: a plain absolute
+    http(s) URL, which ``urljoin`` returns unchanged. A URL that cannot be parsed
+    (``http://[::1/``) comes back as it is (it names no host)."""
+    plain = PLAIN_ABSOLUTE_URL.fullmatch(url)
+    if plain is not None and plain.group(1).isascii():
+        return url
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url
+
+
+def site_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
