@@ -79,6 +79,7 @@ def search(ctx: click.Context, **_: object) -> None:
 @db_option
 @click.option("--top", type=click.IntRange(min=0), help="authors to list (default 10)")
 @click.option("--runs", type=click.IntRange(min=0), help="crawl runs to list (default 5)")
+@site_option
 @click.option("--json", "as_json", is_flag=True, help="one JSON object instead of text")
 @click.pass_context
 def stats(ctx: click.Context, **_: object) -> None:

@@ -54,8 +54,9 @@ def date_range_options(command: F) -> F:
 
 
 def site_option(command: F) -> F:
-    """``--site HOST``."""
-    return click.option("--site", metavar="HOST", help="only this site (baonghean.vn)")(command)
+    """``--site SITE``."""
+    return click.option("--site", metavar="SITE", help="only this site: a profile name "
+                        "(baonghean) or a host (baonghean.vn)")(command)
 
 
 def section_option(command: F) -> F:

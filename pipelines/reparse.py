@@ -198,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
         f"{PROG} --db sqlite:///archive.db --since 2024-01-01 --dry-run",
     )
     add_date_range(parser)
-    parser.add_argument("--site", metavar="HOST", help="only this site (baonghean.vn)")
+    parser.add_argument("--site", metavar="SITE",
+                        help="only this site: a profile name (baonghean) or a host (baonghean.vn)")
     parser.add_argument("--section", metavar="NAME", help='only this section ("Thời sự")')
     parser.add_argument("--limit", type=whole_number(1, 10**12), metavar="N",
                         help="stop after N pages")

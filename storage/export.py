@@ -88,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--author", metavar="NAME", help='only articles by this author ("Thanh Lê", "thanh le")'
     )
-    parser.add_argument("--site", metavar="HOST", help="only this site (baonghean.vn)")
+    parser.add_argument("--site", metavar="SITE",
+                        help="only this site: a profile name (baonghean) or a host (baonghean.vn)")
     parser.add_argument(
         "--revisions",
         action="store_true",

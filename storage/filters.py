@@ -29,7 +29,8 @@ class RecordFilter:
     since: date | None = None
     until: date | None = None
     site: str | None = None
-    """Host name as in the record's ``site`` ("baonghean.vn")."""
+    """A site profile's name ("baonghean": every host of the profile) or a host name as in
+    the record's ``site`` ("baonghean.vn")."""
     section: str | None = None
     """The record's ``category`` ("Thời sự", "thoi su" or "thoi-su")."""
     author: str | None = None
@@ -41,6 +42,17 @@ def name_key(name: str) -> str:
     return " ".join(fold(name).replace("-", " ").replace("_", " ").split())
 
 
+def site_hosts(site: str) -> list[str]:
+    """The hosts a ``--site`` value names: a profile's hosts, else the host itself
+    (``www.`` and case aside)."""
+    from pipelines.profiles import SITES, profile
+
+    name = site.strip().lower()
+    if name in SITES:
+        return list(profile(name).hosts)
+    return [name.removeprefix("www.")]
+
+
 def apply_filter(session: Session, stmt: _S, where: RecordFilter) -> _S:
     """*stmt* (a select over ``articles``) restricted to the articles *where* selects."""
     if where.since is not None:
@@ -48,7 +60,7 @@ def apply_filter(session: Session, stmt: _S, where: RecordFilter) -> _S:
     if where.until is not None:
         stmt = stmt.where(Article.published_date <= where.until)
     if where.site is not None:
-        stmt = stmt.where(Article.site == where.site)
+        stmt = stmt.where(Article.site.in_(site_hosts(where.site)))
     if where.section is not None:
         stmt = stmt.where(_named(session, Article.category, where.section))
     if where.author is not None:

@@ -188,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_date_range(parser)
     parser.add_argument("--section", metavar="NAME", help='section ("Thời sự", "thoi-su")')
     parser.add_argument("--author", metavar="NAME", help='one of the authors ("Thanh Lê")')
-    parser.add_argument("--site", metavar="HOST", help="site host name (baonghean.vn)")
+    parser.add_argument("--site", metavar="SITE",
+                        help="only this site: a profile name (baonghean) or a host (baonghean.vn)")
     parser.add_argument("--limit", type=whole_number(1), default=20, metavar="N",
                         help=f"default 20, at most {MAX_COUNT:,}")
     parser.add_argument("--sort", choices=ORDERS, default="rank", help="default: best match")

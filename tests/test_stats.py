@@ -127,3 +127,54 @@ def test_bad_arguments_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_info.value.code == 0
     help_text: Any = capsys.readouterr().out
     assert help_text.strip().splitlines()[-1].startswith("Example: python -m storage.stats")
+
+
+def _add_vnexpress(url: str) -> None:
+    with Database.open(url, create=False) as db, db.session() as session, session.begin():
+        record = make_record(9, published_at="2024-05-02T08:00:00+07:00", category="Thời sự")
+        record.update(url="https://vnexpress.net/tin-a-4954454.html", site="vnexpress.net",
+                      canonical_url="https://vnexpress.net/tin-a-4954454.html",
+                      article_id="4954454")
+        upsert_article(session, record, make_page(record))
+        run_id = start_run(session, "vnexpress", {}, datetime(2024, 6, 4, 1, 0, tzinfo=UTC))
+        finish_run(session, run_id, RunFigures(finish_reason="finished", pages_fetched=3,
+                                               articles_new=1),
+                   datetime(2024, 6, 4, 1, 5, tzinfo=UTC))
+
+
+def test_each_site_with_its_counts_and_last_crawl(archive: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    _add_vnexpress(archive)
+    assert main(["--db", archive]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first = lines.index("by site:")
+    assert lines[first + 1].split()[:2] == ["baonghean.vn", "5"]
+    assert lines[first + 1].endswith("baonghean: last crawl 2024-06-03 02:30 UTC, "
+                                     "storage-error (run 2)")
+    assert lines[first + 2].split()[:2] == ["vnexpress.net", "1"]
+    assert lines[first + 2].endswith("vnexpress: last crawl 2024-06-04 01:05 UTC, "
+                                     "finished (run 4)")
+
+
+@pytest.mark.parametrize("site", ["vnexpress", "vnexpress.net", "www.VnExpress.net"])
+def test_one_site_by_profile_name_or_host(archive: str, site: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    _add_vnexpress(archive)
+    assert main(["--db", archive, "--site", site, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["articles"], shown["revisions"], shown["pages"]) == (1, 0, 1)
+    assert shown["by_site"] == {"vnexpress.net": 1}
+    assert [run["spider"] for run in shown["runs"]] == ["vnexpress"]
+    assert shown["sites"][0]["last_run"]["id"] == 4
+
+
+def test_export_takes_a_profile_name_for_site(archive: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from storage.export import main as export_main
+
+    _add_vnexpress(archive)
+    assert export_main(["--db", archive, "--site", "vnexpress"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["site"] for line in lines] == ["vnexpress.net"]
+    assert export_main(["--db", archive, "--site", "baonghean"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 5
