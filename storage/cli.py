@@ -12,8 +12,8 @@ from typing import NoReturn
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from storage.db import DB_URL_ENV, DEFAULT_DB_URL, ArchiveNotFound, StorageError, resolve_db_url
-from storage.migrate import ForeignDatabase
 from storage.outfile import OutputRefused
+from storage.schema import ForeignDatabase
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.errors import ArchiveNotFound as ArchiveNotFound
 from storage.errors import StorageError as StorageError
 from storage.fts import ensure_search_index
-from storage.migrate import check_ours, upgrade_schema
+from storage.schema import check_ours, upgrade_schema
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +66,8 @@ def check_db_url(url: str) -> None:
 
 
 def check_not_foreign(url: str) -> None:
-    """Raise :class:`storage.migrate.ForeignDatabase` when the existing database at *url*
-    belongs to another application (see :func:`storage.migrate.check_ours`); nothing is
+    """Raise :class:`storage.schema.ForeignDatabase` when the existing database at *url*
+    belongs to another application (see :func:`storage.schema.check_ours`); nothing is
     created or changed. A database that cannot be reached is left to its first use."""
     path = _sqlite_file(url)
     if path is not None and not path.is_file():
@@ -172,13 +172,13 @@ class Database:
         """Open the archive at *url*.
 
         The schema, full-text index included, comes from the migrations of
-        :mod:`storage.migrate`: a new archive is created by them and an older
+        :mod:`storage.schema`: a new archive is created by them and an older
         one is upgraded to the newest revision. With ``create=False`` (readers
         such as export and stats) a missing database raises
         :class:`ArchiveNotFound` instead of creating an empty one. *synchronous*
         is SQLite's durability level (ignored by other databases). A reader opens a
         SQLite archive it cannot write read-only (:func:`read_only_url`). Another
-        application's database is refused (:class:`storage.migrate.ForeignDatabase`);
+        application's database is refused (:class:`storage.schema.ForeignDatabase`);
         *force* adds the archive's tables to one holding other tables.
         """
         check_db_url(url)

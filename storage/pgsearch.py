@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from storage.filters import apply_filter
 from storage.fts import MAX_TERMS, check_query
 from storage.models import Article
-from storage.search import ELLIPSIS, Hit, Order, SearchOptions
+from storage.search_types import ELLIPSIS, Hit, Order, SearchOptions
 
 CONFIG = "archive_search"
 SEARCH_VECTOR = "articles.search_vector"

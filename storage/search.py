@@ -11,8 +11,8 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -46,37 +46,18 @@ from storage.fts import (
     require_search,
 )
 from storage.models import Article
+from storage.search_types import (
+    ELLIPSIS,
+    JSON_MARKS,
+    ORDERS,
+    PLAIN_MARKS,
+    TERMINAL_MARKS,
+    Hit,
+    SearchOptions,
+)
 
 PROG = "python -m storage.search"
-Order = Literal["rank", "newest", "oldest"]
-ORDERS: tuple[Order, ...] = ("rank", "newest", "oldest")
-JSON_MARKS = ("<mark>", "</mark>")
-TERMINAL_MARKS = ("\x1b[1;33m", "\x1b[0m")
-PLAIN_MARKS = ("**", "**")
-ELLIPSIS = "…"
-
 _FTS = table(FTS_TABLE, column("rowid"), column("rank"))
-
-
-@dataclass(frozen=True)
-class SearchOptions:
-    where: RecordFilter = field(default_factory=RecordFilter)
-    limit: int = 20
-    order: Order = "rank"
-    marks: tuple[str, str] = PLAIN_MARKS
-    """Put around each matched word in the snippet."""
-    snippet_words: int = 24
-
-
-@dataclass(frozen=True)
-class Hit:
-    published_at: str | None
-    headline: str
-    url: str
-    canonical_url: str
-    section: str | None
-    snippet: str
-    """A passage of the best-matching field, matched words marked, on one line."""
 
 
 def best_ids_query(session: Session, match: str, options: SearchOptions) -> Select[int]:
@@ -148,7 +129,7 @@ def search(session: Session, query: str, options: SearchOptions | None = None) -
     """
     options = options or SearchOptions()
     if session.get_bind().dialect.name == "postgresql":
-        from storage.pgsearch import search_postgres  # imports this module: import when used
+        from storage.pgsearch import search_postgres  # PostgreSQL's code only when used
 
         return search_postgres(session, query, options)
     require_search(session.get_bind().engine)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from storage.migrate import REVISIONS, alembic_config
+from storage.schema import REVISIONS, alembic_config
 from tests.test_export import archive_with
 from tests.test_storage import make_record
 

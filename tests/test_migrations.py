@@ -20,15 +20,15 @@ from sqlalchemy import create_engine, inspect, select, text
 from storage.archive import upsert_article
 from storage.db import Database
 from storage.fts import FTS_TABLE, ensure_search_index
-from storage.migrate import (
+from storage.migrate import main
+from storage.models import Article, Base, CrawlRun
+from storage.schema import (
     HEAD_REVISION,
     INITIAL_REVISION,
     alembic_config,
     include_object,
-    main,
     schema_revision,
 )
-from storage.models import Article, Base, CrawlRun
 from storage.search import SearchOptions, search
 from tests.test_storage import make_page, make_record
 

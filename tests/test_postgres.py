@@ -34,9 +34,9 @@ from storage.db import Database
 from storage.errors import StorageError
 from storage.export import main as export_main
 from storage.filters import RecordFilter
-from storage.migrate import HEAD_REVISION, include_object, schema_revision
 from storage.models import Article, Base
 from storage.runs import RunFigures, finish_run, start_run
+from storage.schema import HEAD_REVISION, include_object, schema_revision
 from storage.search import SearchOptions, search
 from storage.stats import main as stats_main
 from tests.test_search import expected_urls, fixture_articles

@@ -55,9 +55,9 @@ from crawler.outcome import (
 from storage.db import Database, check_db_url, check_not_foreign, resolve_db_url
 from storage.errors import ArchiveNotFound, StorageError
 from storage.lock import ArchiveLock, LockHeld, LockHolder, archive_lock
-from storage.migrate import ForeignDatabase
 from storage.outfile import OutputRefused, archive_files, check_target
 from storage.runs import close_abandoned_runs
+from storage.schema import ForeignDatabase
 
 __all__ = ["Command", "exit_status"]
 

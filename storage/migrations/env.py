@@ -1,6 +1,6 @@
 """Alembic environment of the archive.
 
-Run from :func:`storage.migrate.upgrade_schema` (which passes an open connection
+Run from :func:`storage.schema.upgrade_schema` (which passes an open connection
 in ``config.attributes["connection"]`` and owns its transaction and lock), or by
 the ``alembic`` command (``-x db=URL``, else ``$ARCHIVE_DB_URL``, else the default
 archive), which opens its own connection.
@@ -12,8 +12,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.db import create_db_engine, resolve_db_url
-from storage.migrate import include_object
 from storage.models import Base
+from storage.schema import include_object
 
 
 def run(connection: Connection) -> None:
