@@ -2,7 +2,7 @@
 
 The fixture site's article pages (``tests/sitegen.py``, ``--articles`` of them) are
 extracted once by the extraction pipeline; the resulting items then go through
-``pipelines.storage.StoragePipeline`` (``process_item`` for each, ``close_spider``
+``pipelines.storage_pipeline.StoragePipeline`` (``process_item`` for each, ``close_spider``
 for the last batch) into a fresh SQLite archive in a temporary directory, three
 times: all new, fetched again unchanged, and fetched again with changed bodies (a
 new version each, the old one kept as a revision). Each pass prints articles per
@@ -33,8 +33,8 @@ from scrapy.utils.test import get_crawler  # noqa: E402
 from bench.common import bench_main, make_site  # noqa: E402
 from crawler import settings  # noqa: E402
 from crawler.items import FetchedPage  # noqa: E402
-from pipelines.extraction import ExtractionPipeline  # noqa: E402
-from pipelines.storage import StoragePipeline  # noqa: E402
+from pipelines.extraction_pipeline import ExtractionPipeline  # noqa: E402
+from pipelines.storage_pipeline import StoragePipeline  # noqa: E402
 
 TARGET = 2000.0
 FETCHED = datetime(2025, 12, 1, tzinfo=UTC)

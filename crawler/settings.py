@@ -51,9 +51,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    "pipelines.extraction.ExtractionPipeline": 100,
+    "pipelines.extraction_pipeline.ExtractionPipeline": 100,
     "pipelines.validation.ValidationPipeline": 200,
-    "pipelines.storage.StoragePipeline": 300,
+    "pipelines.storage_pipeline.StoragePipeline": 300,
 }
 
 # ARCHIVE_SCHEDULER=redis shares the crawl between processes (crawler/addons.py).

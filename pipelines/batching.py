@@ -3,7 +3,7 @@
 :class:`Batch` holds the prepared article versions and the pages kept raw after a
 failed extraction (:mod:`storage.failed`), their size in bytes, when the oldest
 arrived, and the items waiting for the batch's commit (a crawl with a feed export
-returns each record only once it is committed: see :mod:`pipelines.storage`).
+returns each record only once it is committed: see :mod:`pipelines.storage_pipeline`).
 :class:`AgeTimer` calls the pipeline's check every second on the crawl's reactor.
 """
 

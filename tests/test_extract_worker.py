@@ -26,7 +26,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from pipelines.extract import NotAnArticle
-from pipelines.extraction import ExtractionPipeline, WorkerExtractionPipeline
+from pipelines.extraction_pipeline import ExtractionPipeline, WorkerExtractionPipeline
 from pipelines.worker import DEAD_WORKER_STAT, ExtractionFailed, frame, outcome, read_frame
 from tests.conftest import ServedSite
 from tests.crawling import count_rows, slow_site, start_crawl, wait_for

@@ -11,7 +11,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from crawler.items import FetchedPage
-from pipelines.extraction import ExtractionPipeline
+from pipelines.extraction_pipeline import ExtractionPipeline
 from pipelines.validation import ValidationPipeline, problem
 from tests.pages import PAGES_DIR
 
@@ -62,14 +62,14 @@ def test_not_an_article_is_dropped_counted_and_logged(
     pipeline = ExtractionPipeline.from_crawler(crawler)
     page = fetched("special/video-page")
     with (
-        caplog.at_level(logging.INFO, logger="pipelines.extraction"),
+        caplog.at_level(logging.INFO, logger="pipelines.extraction_pipeline"),
         pytest.raises(DropItem) as dropped,
     ):
         pipeline.process_item(page)
     assert dropped.value.log_level == "DEBUG"  # our INFO line is the one line per drop
     assert crawler.stats.get_value("archive/dropped/video") == 1
     assert page.record is None
-    lines = [r.getMessage() for r in caplog.records if r.name == "pipelines.extraction"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "pipelines.extraction_pipeline"]
     assert len(lines) == 1 and page.url in lines[0] and "video" in lines[0]
 
 

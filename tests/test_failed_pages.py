@@ -17,10 +17,10 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-import pipelines.extraction as extraction
+import pipelines.extraction_pipeline as extraction
 from crawler.items import FetchedPage
-from pipelines.extraction import ExtractionPipeline
-from pipelines.storage import StoragePipeline
+from pipelines.extraction_pipeline import ExtractionPipeline
+from pipelines.storage_pipeline import StoragePipeline
 from storage.archive import known_articles
 from storage.db import Database
 from tests.conftest import ServedSite
@@ -29,7 +29,7 @@ from tests.test_storage import make_record
 
 BUGGY_CRAWL = """
 import os
-import pipelines.extraction as extraction
+import pipelines.extraction_pipeline as extraction
 real = extraction.extract_page
 def buggy(body, url, headers=None, **options):
     if url.endswith(os.environ["BUGGY_PATH"]):
@@ -59,7 +59,7 @@ def test_extraction_error_marks_the_page_with_one_warning(
     crawler = get_crawler()
     crawler.stats = MemoryStatsCollector(crawler)
     pipeline = ExtractionPipeline.from_crawler(crawler)
-    with caplog.at_level(logging.DEBUG, logger="pipelines.extraction"):
+    with caplog.at_level(logging.DEBUG, logger="pipelines.extraction_pipeline"):
         item = pipeline.process_item(page("https://baonghean.vn/a-10000001.html"))
     assert item.record is None and item.failure == "ValueError: Invalid IPv6 URL"
     assert crawler.stats.get_value("archive/errors/extract-failed") == 1

@@ -100,7 +100,7 @@ def test_every_crawl_succeeds_and_ends_its_log_with_the_summary(history: History
     number = list(history.crawls).index(crawl) + 1
     run = history.run(number)
     last = done.stderr.rstrip().splitlines()[-1]
-    assert "[pipelines.storage] INFO: " in last
+    assert "[pipelines.storage_pipeline] INFO: " in last
     assert (
         f"run {number} finished: {run['pages_fetched']} pages, {run['articles_new']} new, "
         f"{run['articles_updated']} updated, {run['articles_unchanged']} unchanged, "

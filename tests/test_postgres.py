@@ -26,7 +26,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event, func, select, text
 
-from pipelines.storage import StoragePipeline
+from pipelines.storage_pipeline import StoragePipeline
 from storage.archive import known_articles, load_page, upsert_article
 from storage.copy import copy_archive
 from storage.copy import main as copy_main

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from twisted.internet import task
 
 from crawler.items import FetchedPage
-from pipelines.storage import StoragePipeline, run_figures
+from pipelines.storage_pipeline import StoragePipeline, run_figures
 from storage.db import Database
 from storage.export import main as export_main
 from storage.models import Article, CrawlRun
@@ -94,7 +94,7 @@ def test_batches_records_stats_and_run_row(db_url: str, caplog: pytest.LogCaptur
     crawler.stats.set_value("archive/dropped/listing", 2)
     crawler.stats.set_value("response_received_count", 7)
     pipeline.close_spider()
-    with caplog.at_level(logging.INFO, logger="pipelines.storage"):
+    with caplog.at_level(logging.INFO, logger="pipelines.storage_pipeline"):
         pipeline.spider_closed(reason="finished")
         assert not caplog.messages  # the summary waits for the engine to stop
         pipeline.engine_stopped()
@@ -213,7 +213,7 @@ class ArchiveTestSpider(scrapy.Spider):
             )
 
 process = CrawlerProcess({
-    "ITEM_PIPELINES": {"pipelines.storage.StoragePipeline": 300},
+    "ITEM_PIPELINES": {"pipelines.storage_pipeline.StoragePipeline": 300},
     "ARCHIVE_DB_URL": db_url,
     "ARCHIVE_BATCH_SIZE": 2,
     "FEEDS": {feed: {"format": "jsonlines", "encoding": "utf-8"}},
