@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from crawler.spiders.news import NewsSpider, spider_for
+from pipelines.extract import extract_page
 from pipelines.profiles import SITES, UnknownSite, for_url, names, profile, profiles
 from pipelines.profiles.base import Discovery, Profile, UrlRules
 from pipelines.sites.selectors import Rules
@@ -174,3 +176,19 @@ def test_the_readme_site_table_names_every_profile_and_its_hosts() -> None:
     for found in profiles():
         assert all(host in rows[found.name] for host in found.hosts), found.name
         assert found.platform in rows[found.name]
+
+
+@pytest.mark.parametrize("case", ["vnn-content-detail", "lead-in-body-time-first"])
+def test_a_layout_that_misses_the_dateline_or_sapo_is_completed_by_the_page(case: str) -> None:
+    """These pages stand for a variant of a profiled paper's layout: its rules find the
+    headline and body but no dateline or sapo; the page as a reader sees it fills the
+    missing fields and takes them out of the layout's body."""
+    directory = REPO / "tests" / "fixtures" / "pages" / "unknown" / case
+    expected = json.loads((directory / "expected.json").read_text(encoding="utf-8"))
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    record = extract_page((directory / "input.html").read_bytes(), meta["url"])
+    owner = for_url(meta["url"])
+    assert owner is not None and record["extractor"] == owner.layouts[0].name
+    for name in ("headline", "sapo", "dateline", "published_at", "byline", "authors", "body",
+                 "captions", "tags"):
+        assert record[name] == expected[name], name
