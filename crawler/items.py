@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+
+from pipelines.record import ArticleRecord
 
 
 @dataclass(kw_only=True)
@@ -46,7 +47,7 @@ class FetchedPage:
     """The archive's digest of the capture's payload, when it gives one."""
     ingested_at: datetime | None = None
     """When the archive stored the page; set by the storage pipeline."""
-    record: dict[str, Any] | None = field(default=None)
+    record: ArticleRecord | None = field(default=None)
     """The extracted article record (export shape); set by the extraction pipeline."""
     failure: str | None = field(default=None)
     """Set by the extraction pipeline instead of ``record`` when extraction raised an

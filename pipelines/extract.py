@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from lxml.html import HtmlElement
 
@@ -49,7 +49,7 @@ from pipelines.pagekind import (
     parse_html,
 )
 from pipelines.pageread import PageReading, read_page
-from pipelines.record import RECORD_FIELDS
+from pipelines.record import RECORD_FIELDS, ArticleRecord
 from pipelines.region import strip_site_suffix
 from pipelines.sites import find_layout
 from pipelines.sites.base import Extracted
@@ -69,7 +69,7 @@ def extract_page(
     *,
     profile: str | None = None,
     site_rules: bool = True,
-) -> dict[str, Any]:
+) -> ArticleRecord:
     """The article record of a page (``fetched_at`` None), or :class:`NotAnArticle`.
     ``profile``: the site profile the page was crawled for (a local copy of a site has
     another host); its layouts are tried first. ``site_rules=False`` skips layer 1:
@@ -136,7 +136,7 @@ def _record(
     layout: str | None,
     printed: datetime | date | None = None,
     page: PageReading | None = None,
-) -> dict[str, Any]:
+) -> ArticleRecord:
     """The record from the site, visible-page and metadata layers (``printed``: the
     site's dateline read)."""
     site, shown, meta = layers
@@ -160,7 +160,7 @@ def _record(
         "language": _language(site.language or meta.language, text["body"]),
         "fetched_at": None,
     }
-    return {name: record[name] for name in RECORD_FIELDS}
+    return cast(ArticleRecord, {name: record[name] for name in RECORD_FIELDS})
 
 
 def _texts(

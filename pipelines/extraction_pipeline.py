@@ -13,6 +13,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.items import FetchedPage
 from pipelines.decode import looks_binary
 from pipelines.extract import NotAnArticle, extract_page
+from pipelines.record import ArticleRecord
 from pipelines.worker import ExtractionFailed, WorkerPool
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class ExtractionPipeline:
         logger.debug("extraction of %s failed", item.url, exc_info=error)
         return item
 
-    def accept(self, item: FetchedPage, record: dict[str, Any]) -> FetchedPage:
+    def accept(self, item: FetchedPage, record: ArticleRecord) -> FetchedPage:
         """Complete the record with the page's URL and fetch time, set it, count it."""
         record["url"] = item.url
         record["fetched_at"] = item.fetched_at.astimezone(UTC).isoformat(timespec="seconds")

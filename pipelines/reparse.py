@@ -22,9 +22,9 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
-from typing import Any
 
 from pipelines.extract import NotAnArticle, extract_page
+from pipelines.record import ArticleRecord
 from storage.archive import ArticleVersion, prepare_article
 from storage.batch import store_articles
 from storage.cli import (
@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 PROG = "python -m pipelines.reparse"
 REASON = "reparse"
-ExtractFunction = Callable[[bytes, str, Mapping[str, str]], dict[str, Any]]
+ExtractFunction = Callable[[bytes, str, Mapping[str, str]], ArticleRecord]
 """``extract_page``'s signature: (body, url, headers) -> record."""
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -36,7 +36,7 @@ UNPARSEABLE_DATE_STAT = "archive/errors/unparseable-date"
 """A record kept with a dateline but no published_at (the printed date could not be read)."""
 
 
-def problem(record: dict[str, Any], now: datetime | None = None) -> str | None:
+def problem(record: Mapping[str, Any], now: datetime | None = None) -> str | None:
     """Why a record is unfit ("invalid-headline", "date-in-future"...), or None if fine."""
     for name, fits in RECORD_CHECKS.items():
         if name not in record or not fits(record[name]):
@@ -108,7 +108,7 @@ class ValidationPipeline:
         logger.warning("dropped %s: %s", item.url, reason)
         raise DropItem(f"invalid record ({reason}): {item.url}", log_level="DEBUG")
 
-    def _check_date(self, url: str, record: dict[str, Any]) -> None:
+    def _check_date(self, url: str, record: Mapping[str, Any]) -> None:
         """A printed date that could not be read: kept, but counted and logged."""
         if record.get("dateline") and record.get("published_at") is None:
             self.stats.inc_value(UNPARSEABLE_DATE_STAT)

@@ -36,6 +36,7 @@ from twisted.internet.error import ProcessExitedAlready
 from twisted.internet.protocol import ProcessProtocol
 
 from pipelines.extract import NotAnArticle, extract_page
+from pipelines.record import ArticleRecord
 
 if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
@@ -128,7 +129,7 @@ class WorkerDied(Exception):
     """The worker process ended before it answered the job."""
 
 
-def outcome(reply: tuple[Any, ...]) -> dict[str, Any]:
+def outcome(reply: tuple[Any, ...]) -> ArticleRecord:
     """The record of a reply (without its job), as :func:`extract_page` would return it,
     or its :class:`NotAnArticle` or :class:`ExtractionFailed` raised; the child's log lines
     are emitted first, through the loggers that wrote them."""
@@ -136,7 +137,7 @@ def outcome(reply: tuple[Any, ...]) -> dict[str, Any]:
     for name, level, message in logs:
         logging.getLogger(name).log(level, "%s", message)
     if kind == "record":
-        record: dict[str, Any] = payload[0]
+        record: ArticleRecord = payload[0]
         return record
     if kind == "not-article":
         reason, message = payload
@@ -248,7 +249,7 @@ class WorkerPool:
                     " ".join(str(w.pid) for w in self.workers))
 
     async def extract(self, body: bytes, url: str, headers: Mapping[str, str],
-                      profile: str | None = None) -> dict[str, Any]:
+                      profile: str | None = None) -> ArticleRecord:
         """:func:`extract_page` of the page, by the least busy living child if any."""
         living = [w for w in self.workers if w.alive]
         if living:
