@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from lxml.html import HtmlElement
 
@@ -103,6 +103,15 @@ def element_text(el: HtmlElement | None) -> str:
     if not len(el):  # no children: its own text is all there is
         return clean_text(el.text)
     return "\n".join([text for _, text in text_blocks(el)])
+
+
+def first_text(elements: Iterable[HtmlElement]) -> str | None:
+    """The visible text of the first of ``elements`` that shows any, on one line."""
+    for el in elements:
+        text = element_text(el).replace("\n", " ")
+        if text:
+            return text
+    return None
 
 
 def text_content(el: HtmlElement) -> str:

@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 from pipelines.pagekind import NotAnArticle
 from pipelines.sites.base import Extracted
 from pipelines.sites.selectors import Rules, SelectorLayout
-from pipelines.text import element_text
+from pipelines.text import element_text, first_text
 from pipelines.urls import urlsplit
 
 LISTING_MIN_ITEMS = 16
@@ -72,7 +72,7 @@ class SiteLayout(SelectorLayout):
         if not super().matches(tree, url):
             raise NotAnArticle("listing", f"a {self.name} listing page")
         found = super().extract(tree, url)
-        prefix = _first_text(self.listing.select("sapo", tree))
+        prefix = first_text(self.listing.select("sapo", tree))
         if prefix and found.sapo and not found.sapo.startswith(prefix):
             found.sapo = f"{prefix} {found.sapo}"
         if self.byline_all:
@@ -81,9 +81,3 @@ class SiteLayout(SelectorLayout):
             found.byline = " - ".join(dict.fromkeys(name for name in names if name)) or None
         return found
 
-
-def _first_text(elements: list[HtmlElement]) -> str | None:
-    for el in elements:
-        if text := element_text(el).replace("\n", " "):
-            return text
-    return None

@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 from pipelines.captions import image_source
 from pipelines.sites.base import Extracted, RawCaption
 from pipelines.sites.onecms_body import BodyScan, is_signature
-from pipelines.text import element_text, squash_key, text_blocks
+from pipelines.text import element_text, first_text, squash_key, text_blocks
 from pipelines.urls import urlsplit  # never raises on a malformed href
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class OneCmsLayout:
             signed = blocks.pop()[1]
             found.byline = found.byline or signed
         if not found.byline:
-            found.byline = _first_text(SOURCE_LINE(around))
+            found.byline = first_text(SOURCE_LINE(around))
         found.paragraphs = [text for _, text in blocks] or None
         found.captions = _captions(scan.boxes) or None
         found.category = category(tree)
@@ -147,13 +147,6 @@ def _header_fields(scope: HtmlElement) -> Extracted:
         dateline=found.get("dateline"),
     )
 
-
-def _first_text(elements: list[HtmlElement]) -> str | None:
-    for el in elements:
-        text = element_text(el).replace("\n", " ")
-        if text:
-            return text
-    return None
 
 
 def _captions(boxes: list[HtmlElement]) -> list[RawCaption]:

@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 
 from pipelines.captions import image_source
 from pipelines.sites.base import Extracted, RawCaption
-from pipelines.text import clean_text, element_text, squash_key, text_blocks
+from pipelines.text import clean_text, element_text, first_text, squash_key, text_blocks
 from pipelines.urls import urlsplit
 
 ALWAYS_LEFT_OUT = (
@@ -100,10 +100,10 @@ class SelectorLayout:
             return Extracted()
         body = bodies[0]
         found = Extracted(
-            headline=_first_text(rules.select("headline", tree)),
-            sapo=_first_text(rules.select("sapo", tree)),
-            dateline=_first_text(rules.select("dateline", tree)),
-            byline=_first_text(rules.select("byline", tree)),
+            headline=first_text(rules.select("headline", tree)),
+            sapo=first_text(rules.select("sapo", tree)),
+            dateline=first_text(rules.select("dateline", tree)),
+            byline=first_text(rules.select("byline", tree)),
         )
         boxes = [box for box in rules.select("images", body) if not _inside_any(box, body)]
         left_out = set(boxes)
@@ -139,13 +139,6 @@ class SelectorLayout:
             return None
         return names[0] if self.rules.category_first else names[-1]
 
-
-def _first_text(elements: list[HtmlElement]) -> str | None:
-    for el in elements:
-        text = element_text(el).replace("\n", " ")
-        if text:
-            return text
-    return None
 
 
 def _texts(elements: list[HtmlElement]) -> list[str]:
