@@ -101,14 +101,15 @@ def extract_page(
 GAP_FIELDS = ("sapo", "dateline", "byline", "captions")
 """Fields a layout may miss on a variant of its pages (another era, a photo story): the
 page as a reader sees it (:func:`pipelines.pageread.read_page`) fills them."""
-TELLING_GAPS = ("sapo", "dateline")
-"""Fields every article of a paper prints: a layout that missed one of them read a variant
-it does not know. (A missing byline or caption is often just the article's.)"""
+TELLING_GAPS = ("sapo", "dateline", "byline")
+"""Fields nearly every article prints: a layout that missed one of them may have read a
+variant it does not know. (A missing caption is usually just the article's: no image.)"""
 
 
 def _gaps(site: Extracted) -> tuple[str, ...]:
     """The :data:`GAP_FIELDS` the site layer did not find, when it missed one of the
-    :data:`TELLING_GAPS` (reading the page again costs as much as the layout did)."""
+    :data:`TELLING_GAPS` (reading the page again costs about as much as the layout did,
+    so it is not done for every page without a caption)."""
     if all(getattr(site, name) for name in TELLING_GAPS):
         return ()
     return tuple(name for name in GAP_FIELDS if not getattr(site, name))

@@ -178,11 +178,14 @@ def test_the_readme_site_table_names_every_profile_and_its_hosts() -> None:
         assert found.platform in rows[found.name]
 
 
-@pytest.mark.parametrize("case", ["vnn-content-detail", "lead-in-body-time-first"])
-def test_a_layout_that_misses_the_dateline_or_sapo_is_completed_by_the_page(case: str) -> None:
+@pytest.mark.parametrize("case", ["vnn-content-detail", "lead-in-body-time-first",
+                                  "vcc-detail-thanhnien"])
+def test_a_layout_that_misses_the_dateline_sapo_or_byline_is_completed_by_the_page(
+    case: str,
+) -> None:
     """These pages stand for a variant of a profiled paper's layout: its rules find the
-    headline and body but no dateline or sapo; the page as a reader sees it fills the
-    missing fields and takes them out of the layout's body."""
+    headline and body but no dateline, sapo or byline; the page as a reader sees it fills
+    the missing fields and takes them out of the layout's body."""
     directory = REPO / "tests" / "fixtures" / "pages" / "unknown" / case
     expected = json.loads((directory / "expected.json").read_text(encoding="utf-8"))
     meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
