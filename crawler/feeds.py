@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from datetime import datetime
+from datetime import datetime, time
 from email.utils import parsedate_to_datetime
 
 from lxml.etree import LxmlError
@@ -17,7 +17,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.middlewares import declares_entities
-from crawler.options import VN_TZ
+from pipelines.dates import VN_TZ, parse_iso
 
 
 def read_sitemap(response: Response, max_size: int) -> Sitemap | tuple[str, str]:
@@ -46,13 +46,10 @@ def read_sitemap(response: Response, max_size: int) -> Sitemap | tuple[str, str]
 
 def parse_w3c_datetime(text: str | None) -> datetime | None:
     """``2025-03-05``, ``2025-03-05T08:15:00+07:00`` or ``...Z``; no zone means +07:00."""
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
+    value = parse_iso(text) if text else None  # the one ISO 8601 reader (pipelines.dates)
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(), tzinfo=VN_TZ)
 
 
 def parse_feed_date(text: str | None) -> datetime | None:

@@ -167,15 +167,18 @@ def test_crawlall_refuses_a_single_site_argument() -> None:
 
 
 
-def test_the_readme_site_table_names_every_profile_and_its_hosts() -> None:
+def test_the_readme_site_table_is_true_to_the_registry() -> None:
+    """Every row names a profile with its hosts and platform (a row never outlives its
+    profile); a new site need not touch the README (``vnnews sites`` lists them all)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Supported sites", 1)[1].split("### Adding a site", 1)[0]
     rows = {line.split("|")[1].strip(" `"): line for line in table.splitlines()
             if line.startswith("| `")}
-    assert sorted(rows) == names()
-    for found in profiles():
-        assert all(host in rows[found.name] for host in found.hosts), found.name
-        assert found.platform in rows[found.name]
+    assert rows and set(rows) <= set(names())
+    for name, row in rows.items():
+        found = profile(name)
+        assert all(host in row for host in found.hosts), name
+        assert found.platform in row
 
 
 @pytest.mark.parametrize("case", ["vnn-content-detail", "lead-in-body-time-first",
