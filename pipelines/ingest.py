@@ -47,6 +47,7 @@ from storage.captures import known_captures
 from storage.db import Database, resolve_db_url
 from storage.errors import StorageError
 from storage.lock import LockHeld, archive_lock
+from storage.progress import Progress
 from storage.warc import REQUESTED_URI
 
 logger = logging.getLogger(__name__)
@@ -71,12 +72,14 @@ class IngestSpider(scrapy.Spider):
         self.site: Profile | None = profile(site) if site else None
         self.arguments = {"files": [str(f) for f in self.files], "site": site or ""}
         self.read = 0
+        self.progress = Progress("ingest", enabled=False)
 
     async def start(self) -> AsyncIterator[Any]:
-        for path in self.files:
-            for batch in _chunks(self._pages(path), CHECK_CHUNK):
-                for page in self._unknown(batch):
-                    yield page
+        with Progress("ingest: WARC records read") as self.progress:  # on a terminal only
+            for path in self.files:
+                for batch in _chunks(self._pages(path), CHECK_CHUNK):
+                    for page in self._unknown(batch):
+                        yield page
 
     def _pages(self, path: Path) -> Iterator[FetchedPage]:
         """The article pages of one file, in order; a file that breaks off is counted."""
@@ -95,6 +98,7 @@ class IngestSpider(scrapy.Spider):
     def _page(self, record: Any, records: ArchiveIterator, location: str
               ) -> FetchedPage | None:
         self.read += 1
+        self.progress.advance()
         if self.read % PROGRESS_EVERY == 0:
             logger.info("ingest: %d records read", self.read)
         try:

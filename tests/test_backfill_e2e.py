@@ -7,10 +7,15 @@ subprocesses against ``tests/archiveserver.py`` on 127.0.0.1 (data from
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import pty
+import re
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -269,3 +274,31 @@ def test_wayback_backfill_stopped_and_resumed_with_jobdir(archives: Archives, tm
     assert len(fetched) == len(set(fetched))  # nothing fetched twice
     assert count(db, "SELECT count(*) FROM articles") == ARTICLES
     assert count(db, "SELECT count(*) FROM article_revisions") == len(REVISED)
+
+
+def test_ingest_shows_progress_on_a_terminal_only(archives: Archives, tmp_path: Path) -> None:
+    files = [str(f) for f in sorted((archives.root / "data").rglob("*.warc.gz"))]
+    command = [sys.executable, "-m", "pipelines.ingest", "--db",
+               f"sqlite:///{tmp_path / 'tty.db'}", "-s", "TELNETCONSOLE_ENABLED=0",
+               "-s", "LOG_LEVEL=ERROR", *files]
+    leader, follower = pty.openpty()
+    shown = bytearray()
+
+    def read_terminal() -> None:  # keeps the terminal drained while the command runs
+        with contextlib.suppress(OSError):
+            while chunk := os.read(leader, 65536):
+                shown.extend(chunk)
+
+    reader = threading.Thread(target=read_terminal, daemon=True)
+    reader.start()
+    try:
+        done = subprocess.run(command, cwd=REPO, stdout=subprocess.PIPE, stderr=follower,
+                              timeout=300, check=False)
+    finally:
+        os.close(follower)
+        reader.join(timeout=10)
+        os.close(leader)
+    assert done.returncode == 0
+    assert re.search(rb"\ringest: WARC records read: \d+", bytes(shown)), bytes(shown)[-2000:]
+    piped = ingest(tmp_path / "piped.db", *map(Path, files))
+    assert "WARC records read:" not in piped.stderr
