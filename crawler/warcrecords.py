@@ -10,7 +10,6 @@ never anything else.
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,14 +56,19 @@ class ArchivedResponse:
     """``WARC-Record-ID``."""
 
 
+GZIP_WBITS = 16 + zlib.MAX_WBITS
+"""zlib reads one gzip member, header and trailer checked."""
+
+
 def read_range(data: bytes) -> ArchivedResponse:
     """The response in a byte range of a gzipped WARC file (one gzip member)."""
+    member = zlib.decompressobj(wbits=GZIP_WBITS)
     try:
-        raw = gzip.decompress(data)
-    except EOFError as exc:
-        raise BadRecord("warc-truncated", f"the gzip member ends early: {exc}") from None
-    except (OSError, zlib.error) as exc:
+        raw = member.decompress(data)
+    except zlib.error as exc:
         raise BadRecord("warc-unreadable", f"not a gzip member: {exc}") from None
+    if not member.eof:  # cut anywhere, header and trailer included: never an error
+        raise BadRecord("warc-truncated", "the gzip member ends early")
     try:
         for record in ArchiveIterator(BytesIO(raw)):
             return response_of(record)
