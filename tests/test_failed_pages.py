@@ -3,6 +3,7 @@ known to the next incremental crawl, and recovered by ``pipelines.reparse``."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sqlite3
@@ -10,7 +11,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from scrapy.exceptions import DropItem
@@ -19,8 +20,9 @@ from scrapy.utils.test import get_crawler
 
 import pipelines.extraction_pipeline as extraction
 from crawler.items import FetchedPage
-from pipelines.extraction_pipeline import ExtractionPipeline
+from pipelines.extraction_pipeline import ExtractionPipeline, WorkerExtractionPipeline
 from pipelines.storage_pipeline import StoragePipeline
+from pipelines.worker import ExtractionFailed, WorkerPool
 from storage.archive import known_articles
 from storage.db import Database
 from tests.conftest import ServedSite
@@ -147,3 +149,16 @@ def test_crawl_keeps_the_page_raw_skips_it_next_time_and_reparse_recovers_it(
     assert done.stdout.strip().endswith("; 1 pages kept raw recovered")
     assert url in {row[1] for row in stored_rows(db)}
     assert len(stored_rows(db)) == stored + 1 and _failed_rows(db) == []
+
+
+def test_a_worker_extraction_error_marks_the_page_too() -> None:
+    class FailingPool:
+        async def extract(self, *_: Any) -> dict[str, Any]:
+            raise ExtractionFailed("ValueError: Invalid IPv6 URL")
+
+    crawler = get_crawler()
+    crawler.stats = MemoryStatsCollector(crawler)
+    pipeline = WorkerExtractionPipeline(crawler.stats, cast(WorkerPool, FailingPool()))
+    item = asyncio.run(pipeline.process_item(page("https://baonghean.vn/a-10000001.html")))
+    assert item.failure == "ValueError: Invalid IPv6 URL" and item.record is None
+    assert crawler.stats.get_value("archive/errors/extract-failed") == 1
