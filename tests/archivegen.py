@@ -187,6 +187,10 @@ def write_cc(root: Path) -> list[dict[str, Any]]:
                     "text/html", "200") for n in range(part, ARTICLES, 2)]
         if part == 1:
             entries += bad_records(writer)
+        # The truncated record ends its file (as a cut-off download does): a record written
+        # after it would start inside its byte range, and what its range holds would then
+        # depend on the bytes (the gzip stream reads on into the next member).
+        entries.sort(key=lambda entry: entry[0] == "truncated")
         for kind, record, mime, status in entries:
             offset = stream.tell()
             writer.write_record(record)
