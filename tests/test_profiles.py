@@ -198,3 +198,13 @@ def test_a_layout_that_misses_the_dateline_sapo_or_byline_is_completed_by_the_pa
     for name in ("headline", "sapo", "dateline", "published_at", "byline", "authors", "body",
                  "captions", "tags"):
         assert record[name] == expected[name], name
+
+
+def test_a_records_article_id_follows_the_profile_else_the_news_spiders_rules() -> None:
+    from pipelines.pagekind import article_id
+
+    assert article_id("https://unknown-paper.vn/thoi-su/tin-a-4954454.aspx") == "4954454"
+    assert article_id("https://unknown-paper.vn/thoi-su") is None
+    assert article_id("http://127.0.0.1:9/x-event10012345.html") == "10012345"  # no profile
+    assert article_id("http://127.0.0.1:9/x-event10012345.html", "baonghean") is None  # topic
+    assert article_id("https://baonghean.vn/video/clip-10400001.html") is None

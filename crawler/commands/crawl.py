@@ -151,8 +151,8 @@ class Command(ScrapyCrawlCommand):
         crawler: Crawler = self._create_crawler(name)
         self.crawler_process.crawl(crawler, **spargs)
         self.crawler_process.start()
-        tally = _tally(crawler)
-        status = exit_status(_finish_reason(crawler), self.crawler_process.bootstrap_failed,
+        tally = fetch_tally(crawler)
+        status = exit_status(finish_reason(crawler), self.crawler_process.bootstrap_failed,
                              tally)
         if status == EXIT_UNREACHABLE and tally is not None:
             sys.stderr.write(f"scrapy crawl {name}: error: {tally.line()}\n")
@@ -193,7 +193,7 @@ def _check_feeds(feeds: dict[str, object], db_url: str) -> None:
             check_target(path, protected, regular_only=False)
 
 
-def _tally(crawler: Crawler) -> FetchTally | None:
+def fetch_tally(crawler: Crawler) -> FetchTally | None:
     try:
         stats = crawler.stats.get_stats()
     except RuntimeError:  # the crawl never started: no stats
@@ -201,7 +201,7 @@ def _tally(crawler: Crawler) -> FetchTally | None:
     return FetchTally.from_stats(stats)
 
 
-def _finish_reason(crawler: Crawler) -> str | None:
+def finish_reason(crawler: Crawler) -> str | None:
     try:
         reason = crawler.stats.get_value("finish_reason")
     except RuntimeError:  # the crawl never started: no stats

@@ -23,8 +23,7 @@ from scrapy.exceptions import UsageError
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.commands.crawl import Command as CrawlCommand
-from crawler.commands.crawl import _finish_reason as finish_reason
-from crawler.commands.crawl import _tally as tally_of
+from crawler.commands.crawl import fetch_tally, finish_reason
 from crawler.outcome import EXIT_ABNORMAL, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, exit_status
 from pipelines.profiles import SITES, names
 from storage.db import Database, resolve_db_url
@@ -92,7 +91,7 @@ class Command(CrawlCommand):
         failed = self.crawler_process.bootstrap_failed
         statuses = {}
         for site, crawler in crawlers.items():
-            tally = tally_of(crawler)
+            tally = fetch_tally(crawler)
             statuses[site] = exit_status(finish_reason(crawler), failed, tally)
             if statuses[site] == EXIT_UNREACHABLE and tally is not None:
                 sys.stderr.write(f"scrapy crawlall ({site}): error: {tally.line()}\n")

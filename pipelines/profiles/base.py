@@ -33,7 +33,7 @@ DEFAULT_NEXT_LINKS = (
 DEFAULT_FEED_LINKS = 'link[type="application/rss+xml"], link[type="application/atom+xml"]'
 
 GENERIC_ARTICLE_PATH = re.compile(
-    r"(?:^|/)[a-z0-9][a-z0-9-]*?-(?:post|p|d|ar|a|c\d+a)?(?P<id>\d{5,})(?:\.html?|\.htm|\.amp|\.vnp|\.chn|\.ldo|\.vov|/)?$",
+    r"(?:^|/)[a-z0-9][a-z0-9-]*?-(?:post|p|d|ar|a|c\d+a)?(?P<id>\d{5,})(?:\.html?|\.amp|\.vnp|\.chn|\.ldo|\.vov|\.aspx?|/)?$",
     re.IGNORECASE,
 )
 """Article path on most Vietnamese papers: a slug ending in a numeric id of 5+ digits."""
