@@ -205,6 +205,7 @@ def test_a_records_article_id_follows_the_profile_else_the_news_spiders_rules() 
 
     assert article_id("https://unknown-paper.vn/thoi-su/tin-a-4954454.aspx") == "4954454"
     assert article_id("https://unknown-paper.vn/thoi-su") is None
-    assert article_id("http://127.0.0.1:9/x-event10012345.html") == "10012345"  # no profile
-    assert article_id("http://127.0.0.1:9/x-event10012345.html", "baonghean") is None  # topic
+    assert article_id("http://127.0.0.1:9/tin-moi-post10012345.html") == "10012345"
+    assert article_id("http://127.0.0.1:9/tin-moi-post10012345.html", "baonghean") == "10012345"
+    assert article_id("http://127.0.0.1:9/dai-hoi-event10012345.html", "baonghean") is None
     assert article_id("https://baonghean.vn/video/clip-10400001.html") is None
