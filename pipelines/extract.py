@@ -45,7 +45,6 @@ from pipelines.pagekind import (
     check_soft_404,
     check_url,
     first_title,
-    judge,
     parse_html,
 )
 from pipelines.pageread import PageReading, read_page
@@ -87,11 +86,10 @@ def extract_page(
         declared = meta.fields
         if getattr(layout, "reads_tags", False):  # its tag list, even empty, is the page's
             declared = replace(declared, tags=None)
-        shown = _only(read_page(tree, url, meta).fields, gaps) if gaps else Extracted()
+        shown = _only(read_page(tree, url, meta, wanted=gaps).fields, gaps) if gaps else Extracted()
         record = _record(tree, url, (site, shown, declared), layout.name, printed)
     else:
-        page = read_page(tree, url, meta)
-        judge(page.evidence)
+        page = read_page(tree, url, meta, judged=True)
         record = _record(tree, url, (site, page.fields, meta.fields), None, page=page)
     if profile is not None:  # a local copy of the site: its URLs follow the profile's rules
         record["article_id"] = article_id(url, profile)

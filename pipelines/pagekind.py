@@ -20,7 +20,7 @@ no-body        no body text anywhere
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,16 +204,21 @@ class Evidence:
     """The page declares the home page as its canonical address."""
 
 
+def _printed(evidence: Evidence, dateline: Callable[[], bool] | None) -> bool:
+    return dateline() if dateline is not None else evidence.dateline
+
+
 MIN_TEASERS = 12
 MIN_LINKED = 8
 MIN_ARTICLE_CHARS = 400
 MAX_SECTION_WORDS = 6
 
 
-def judge(evidence: Evidence) -> None:
+def judge(evidence: Evidence, dateline: Callable[[], bool] | None = None) -> None:
     """Raise :class:`NotAnArticle` unless the page shows one dominant article: a headline
     agreeing with its metadata (or, with no metadata, a printed dateline), one main text
-    that is not a list of story summaries."""
+    that is not a list of story summaries. ``dateline``: whether the page prints one,
+    asked only when it decides (instead of :attr:`Evidence.dateline`)."""
     ev = evidence
     if ev.long_blocks >= 3 and ev.teaser_blocks * 2 >= ev.long_blocks:
         raise NotAnArticle("listing", "the main text is story summaries under their links")
@@ -228,5 +233,5 @@ def judge(evidence: Evidence) -> None:
     if small and not ev.declared_body and (ev.site_title or ev.canonical_home):
         raise NotAnArticle("soft-404", "no article: the page is titled with the paper's name")
     short = ev.headline is not None and len(ev.headline.split()) <= MAX_SECTION_WORDS
-    if small and not ev.declared_body and short and not ev.dateline:
+    if small and not ev.declared_body and short and not _printed(ev, dateline):
         raise NotAnArticle("listing", f"a section name as headline ({ev.headline})")

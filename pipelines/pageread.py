@@ -9,6 +9,7 @@ article at all (:func:`pipelines.pagekind.judge`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -17,7 +18,7 @@ from pipelines.around import find_byline, find_category, find_tags
 from pipelines.captions import find_captions
 from pipelines.generic import GenericBody, read_body
 from pipelines.metadata import Metadata
-from pipelines.pagekind import ARTICLE_ID, Evidence, looks_like_listing
+from pipelines.pagekind import ARTICLE_ID, Evidence, judge, looks_like_listing
 from pipelines.region import (
     Region,
     agrees,
@@ -32,6 +33,9 @@ from pipelines.text import clean_text, fold_diacritics, squash_key
 from pipelines.urls import join_url, urlsplit
 from pipelines.visible import find_dateline, find_sapo, headline_element, opening_dateline
 
+FIELDS = frozenset({"sapo", "dateline", "byline", "captions", "category", "tags"})
+"""The fields read around the body (the headline and body are always read)."""
+
 
 @dataclass
 class PageReading:
@@ -42,8 +46,19 @@ class PageReading:
     """Comparison keys of the paper's names (:func:`pipelines.visible.site_keys`)."""
 
 
-def read_page(tree: HtmlElement, url: str, meta: Metadata) -> PageReading:
-    """The visible page's fields and the evidence of an article."""
+def read_page(
+    tree: HtmlElement,
+    url: str,
+    meta: Metadata,
+    *,
+    judged: bool = False,
+    wanted: Collection[str] = FIELDS,
+) -> PageReading:
+    """The visible page's fields and the evidence of an article. ``judged``: decide the
+    page's kind first (:func:`pipelines.pagekind.judge`, raising
+    :class:`~pipelines.pagekind.NotAnArticle`), so that a home or section page costs no
+    reading of the fields around its body. ``wanted``: the fields to read (the others
+    stay empty), e.g. the gaps a site layout left."""
     facts = meta.facts
     keys = site_keys(facts.site_names, url)
     titles = [*facts.titles, *_page_title(tree, facts.site_names, url)]
@@ -66,26 +81,41 @@ def read_page(tree: HtmlElement, url: str, meta: Metadata) -> PageReading:
     evidence.teaser_blocks = sum(
         _teaser(owner, text, region, url) for owner, text in body.blocks if len(text) >= 80
     )
-    found = _fields(region, meta, headline, keys)
-    found.dateline = found.dateline or opening
-    evidence.dateline = found.dateline is not None
+    dateline: list[str | None] = []
+
+    def printed() -> str | None:
+        if not dateline:
+            dateline.append(find_dateline(region) or opening)
+        return dateline[0]
+
+    if judged:
+        judge(evidence, lambda: printed() is not None)
+    found = _fields(region, meta, headline, keys, wanted)
+    found.dateline = printed() if "dateline" in wanted else None
+    evidence.dateline = bool(dateline) and dateline[0] is not None
     return PageReading(found, evidence, region, frozenset(keys))
 
 
-def _fields(region: Region, meta: Metadata, headline: str | None, keys: set[str]) -> Extracted:
+def _fields(
+    region: Region, meta: Metadata, headline: str | None, keys: set[str], wanted: Collection[str]
+) -> Extracted:
     facts = meta.facts
-    lead = find_sapo(region, facts.descriptions)
+    lead = find_sapo(region, facts.descriptions) if "sapo" in wanted else None
     start = region.head() if region.headline is not None else region.body_start
-    return Extracted(
+    found = Extracted(
         headline=headline,
         sapo=lead[0] if lead else None,
-        dateline=find_dateline(region),
-        byline=find_byline(region, keys),
         paragraphs=region.body.paragraphs or None,
-        captions=find_captions(region.scope, start, region.order) or None,
-        category=find_category(region, facts.breadcrumb, headline or ""),
-        tags=find_tags(region, facts.keywords, meta.fields.tags or []) or None,
     )
+    if "byline" in wanted:
+        found.byline = find_byline(region, keys)
+    if "captions" in wanted:
+        found.captions = find_captions(region.scope, start, region.order) or None
+    if "category" in wanted:
+        found.category = find_category(region, facts.breadcrumb, headline or "")
+    if "tags" in wanted:
+        found.tags = find_tags(region, facts.keywords, meta.fields.tags or []) or None
+    return found
 
 
 def without_house_notice(body: GenericBody, keys: set[str]) -> GenericBody:

@@ -3,10 +3,15 @@ listing, a soft-404 with a reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from pipelines.extract import NotAnArticle, extract_page
-from pipelines.pagekind import Evidence, judge
+from pipelines.metadata import read_metadata
+from pipelines.pagekind import Evidence, judge, parse_html
+from pipelines.pageread import PageReading, read_page
 from tests.test_visible import HEADLINE, PROSE, article, page
 
 URL = "https://baomoi.example.vn/thoi-su/nghe-an-don-bao-10285500.html"
@@ -112,3 +117,50 @@ def test_judge(evidence: Evidence, verdict: str | None) -> None:
     with pytest.raises(NotAnArticle) as error:
         judge(evidence)
     assert error.value.reason == verdict
+
+
+def test_judge_asks_whether_a_dateline_is_printed_only_when_that_decides() -> None:
+    asked: list[bool] = []
+
+    def printed(answer: bool) -> Callable[[], bool]:
+        def ask() -> bool:
+            asked.append(answer)
+            return answer
+
+        return ask
+
+    article_evidence = Evidence(headline="Tin", title_agrees=True, body_chars=900, long_blocks=5)
+    judge(article_evidence, printed(False))
+    assert asked == []
+    section = Evidence(headline="Kinh doanh", body_chars=30)
+    judge(section, printed(True))  # a short page under a short headline, but dated
+    with pytest.raises(NotAnArticle):
+        judge(section, printed(False))
+    assert asked == [True, False]
+
+
+def read(body: str, **kwargs: Any) -> PageReading:
+    data = page(body, f'<meta name="description" content="{PROSE[0]}">')
+    tree = parse_html(data)
+    return read_page(tree, URL, read_metadata(tree, URL), **kwargs)
+
+
+def test_a_judged_reading_of_a_listing_stops_before_the_fields_around_its_body() -> None:
+    listing = f'<h1 class="page-title">Thời sự</h1><div class="list">{teasers(10)}</div>'
+    assert read(listing).evidence.teaser_blocks >= 3
+    with pytest.raises(NotAnArticle) as error:
+        read(listing, judged=True)
+    assert error.value.reason == "listing"
+
+
+def test_a_reading_of_some_fields_leaves_the_others_empty() -> None:
+    header = (
+        '<p class="sapo"><b>Lead:</b> một đoạn dẫn.</p><span class="time">28/11/2024 09:15</span>'
+    )
+    body = article(header=header, after='<p class="author">NHẬT XUÂN</p>')
+    whole = read(body).fields
+    assert whole.dateline and whole.byline
+    some = read(body, judged=True, wanted={"dateline"}).fields
+    assert some.dateline == whole.dateline
+    assert some.byline is None and some.sapo is None and some.tags is None
+    assert some.headline == whole.headline and some.paragraphs == whole.paragraphs
