@@ -55,16 +55,15 @@ class _Stats:
         return self.link_len / self.text_len if self.text_len else 0.0
 
 
-def _measure(blocks: list[Block]) -> dict[HtmlElement, _Stats]:
-    """Text and link length under every element that holds a block."""
+def _measure(walker: Walker, root: HtmlElement) -> dict[HtmlElement, _Stats]:
+    """Text and link length under every element that holds a block (the walk's
+    ``held``, and the walked root's ancestors)."""
     stats: dict[HtmlElement, _Stats] = defaultdict(_Stats)
-    for block in blocks:
-        node: HtmlElement | None = block.owner
-        while node is not None:
-            s = stats[node]
-            s.text_len += len(block.text)
-            s.link_len += block.link_len
-            node = node.getparent()
+    for el, (text_len, link_len) in walker.held.items():
+        stats[el] = _Stats(text_len, link_len)
+    if root in walker.held:
+        for node in root.iterancestors():
+            stats[node] = _Stats(*walker.held[root])
     return stats
 
 
@@ -221,7 +220,7 @@ def read_body(tree: HtmlElement, url: str) -> GenericBody:
         return GenericBody()
     if not walker.blocks:
         return GenericBody()
-    stats = _measure(walker.blocks)
+    stats = _measure(walker, root)
     blocks = _content_blocks(walker.blocks, stats)
     _score(blocks, stats)
     roots = _best_containers(stats)

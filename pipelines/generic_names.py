@@ -102,8 +102,50 @@ def unlikely(hints: str) -> bool:
 
 
 def class_weight(el: HtmlElement) -> int:
-    hints = [h for h in (el.get("class"), el.get("id")) if h]
+    return _weight(el.get("class"), el.get("id"))
+
+
+@lru_cache(maxsize=8192)
+def _weight(cls: str | None, ident: str | None) -> int:
+    hints = [h for h in (cls, ident) if h]
     return 25 * sum(bool(POSITIVE_RE.search(h)) - bool(NEGATIVE_RE.search(h)) for h in hints)
+
+
+@lru_cache(maxsize=8192)
+def suspect(names: str) -> bool:
+    """Whether ``class``/``id`` names (:func:`names_of`) mark boilerplate or page furniture
+    (pages of a site repeat the same few names, hence the cache)."""
+    hints = words_of(names)
+    return bool(hints) and unlikely(hints)
+
+
+def names_unless_skipped(el: HtmlElement) -> str | None:
+    """:func:`names_of` of ``el``, or None when it is :func:`skipped`; its attributes
+    read in one call (the walk asks this of every element)."""
+    if el.tag in SKIP_TAGS:
+        return None
+    items = el.items()
+    if not items:
+        return ""
+    cls = ident = None
+    for name, value in items:
+        if name == "class":
+            cls = value
+        elif name == "id":
+            ident = value
+        elif name == "hidden":
+            return None
+        elif name == "aria-hidden":
+            if value == "true":
+                return None
+        elif name == "role":
+            if value in SKIP_ROLES:
+                return None
+        elif name == "style" and INVISIBLE_RE.search(value):
+            return None
+    if cls is None and ident is None:
+        return ""
+    return f"{cls or ''} {ident or ''}"
 
 
 def skipped(el: HtmlElement) -> bool:

@@ -16,10 +16,8 @@ from lxml.html import HtmlElement
 from pipelines.generic_names import (
     BLOCK_TAGS,
     INVISIBLE_CHARS_RE,
-    names_of,
-    skipped,
-    unlikely,
-    words_of,
+    names_unless_skipped,
+    suspect,
 )
 
 
@@ -40,55 +38,84 @@ class Walker:
     parts: list[str] = field(default_factory=list)
     link_len: int = 0
     unlikely: tuple[HtmlElement, ...] = ()
-    verdicts: dict[str, bool] = field(default_factory=dict)
-    """``_unlikely`` by class/id string: pages repeat the same few names."""
-
-    def suspect(self, el: HtmlElement) -> bool:
-        names = names_of(el)
-        if not names:
-            return False
-        verdict = self.verdicts.get(names)
-        if verdict is None:
-            hints = words_of(names)
-            verdict = self.verdicts[names] = bool(hints) and unlikely(hints)
-        return verdict
-
-    def add(self, text: str, in_link: bool) -> None:
-        self.parts.append(text)
-        if in_link:
-            self.link_len += len(text)
+    held: dict[HtmlElement, tuple[int, int]] = field(default_factory=dict)
+    """Text and link length of the blocks inside each element that holds any (the
+    element's own blocks included), summed as the walk returns."""
+    text_sum: int = 0
+    link_sum: int = 0
+    """Lengths of all blocks so far."""
 
     def flush(self, owner: HtmlElement) -> None:
         if not self.parts:
             return
-        text = " ".join(INVISIBLE_CHARS_RE.sub("", "".join(self.parts)).split())
+        text = "".join(self.parts)
+        if text.isspace():  # the indentation between tags
+            self.parts.clear()
+            self.link_len = 0
+            return
+        if INVISIBLE_CHARS_RE.search(text):
+            text = INVISIBLE_CHARS_RE.sub("", text)
+        text = " ".join(text.split())
         if not text.isascii() and not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)  # labels below are matched in NFC
         if text:
-            self.blocks.append(Block(owner, text, min(self.link_len, len(text)), self.unlikely))
+            link_len = min(self.link_len, len(text))
+            self.blocks.append(Block(owner, text, link_len, self.unlikely))
+            self.text_sum += len(text)
+            self.link_sum += link_len
         self.parts.clear()
         self.link_len = 0
 
-    def block(self, el: HtmlElement, in_link: bool = False) -> None:
+    def block(self, el: HtmlElement, in_link: bool = False, boilerplate: bool = False) -> None:
+        """Blocks of ``el`` (``boilerplate``: its names are :func:`suspect`)."""
         outer = self.unlikely
-        if el.tag not in ("body", "html") and self.suspect(el):
+        if boilerplate:
             self.unlikely = (*outer, el)
+        text_sum, link_sum = self.text_sum, self.link_sum
         self.inline(el, el, in_link)
-        self.flush(el)
+        if self.parts:
+            self.flush(el)
         self.unlikely = outer
+        if self.text_sum != text_sum:  # every block since is el's or inside it
+            self.held[el] = (self.text_sum - text_sum, self.link_sum - link_sum)
 
     def inline(self, el: HtmlElement, owner: HtmlElement, in_link: bool) -> None:
-        if el.text:
-            self.add(el.text, in_link)
+        parts = self.parts
+        count = len(self.blocks)
+        text = el.text
+        if text and (parts or in_link or not text.isspace()):  # not a block's indentation
+            parts.append(text)
+            if in_link:
+                self.link_len += len(text)
         for child in el:
             tag = child.tag
-            if isinstance(tag, str) and not skipped(child):
+            if isinstance(tag, str) and (names := names_unless_skipped(child)) is not None:
                 if tag == "br":
-                    self.flush(owner)
-                elif tag in BLOCK_TAGS or (tag != "a" and self.suspect(child)):
-                    self.flush(owner)
-                    self.block(child, in_link)  # a teaser's title and summary inside one link
+                    if parts:
+                        self.flush(owner)
                 else:
-                    self.inline(child, owner, in_link or tag == "a")
-            if child.tail:
-                self.add(child.tail, in_link)
+                    named = bool(names) and tag not in WRAPPERS and suspect(names)
+                    if tag in BLOCK_TAGS or (named and tag != "a"):
+                        if parts:
+                            self.flush(owner)
+                        self.block(child, in_link, named)  # a teaser's title and summary in a link
+                    else:
+                        self.inline(child, owner, in_link or tag == "a")
+            tail = child.tail
+            if tail and (parts or in_link or not tail.isspace()):
+                parts.append(tail)
+                if in_link:
+                    self.link_len += len(tail)
+        if el is not owner and len(self.blocks) != count:
+            self._hold(el, owner, count)
+
+    def _hold(self, el: HtmlElement, owner: HtmlElement, count: int) -> None:
+        """``held`` for an inline element around blocks of its own (a teaser's link
+        around its title and summary): those since ``count`` but the owner's."""
+        inside = [block for block in self.blocks[count:] if block.owner is not owner]
+        if inside:
+            self.held[el] = (sum(len(b.text) for b in inside), sum(b.link_len for b in inside))
+
+
+WRAPPERS = frozenset({"body", "html"})
+"""Never boilerplate, whatever their names."""

@@ -78,8 +78,9 @@ def read_page(
         long_blocks=sum(len(text) >= 80 for _, text in body.blocks),
         teasers=_teasers(body, url),
     )
+    sizes: dict[HtmlElement, int] = {}
     evidence.teaser_blocks = sum(
-        _teaser(owner, text, region, url) for owner, text in body.blocks if len(text) >= 80
+        _teaser(owner, text, region, url, sizes) for owner, text in body.blocks if len(text) >= 80
     )
     dateline: list[str | None] = []
 
@@ -205,14 +206,22 @@ TEASER_EXTRA = 300
 HEADINGS = ("h2", "h3", "h4", "h5")
 
 
-def _teaser(owner: HtmlElement, text: str, region: Region, url: str) -> bool:
+def _teaser(
+    owner: HtmlElement, text: str, region: Region, url: str, sizes: dict[HtmlElement, int]
+) -> bool:
     """A block printed under its own linked heading in a small item of a list (a
     listing's summary): the nearest ancestor holding a heading that links to another
-    page holds exactly one, before the block, and little else."""
+    page holds exactly one, before the block, and little else. ``sizes``: text lengths
+    of the ancestors seen (the paragraphs of an article share theirs)."""
     node = owner
     for _ in range(TEASER_DEPTH):
         node = node.getparent()
-        if node is None or len(node.text_content()) > 1.5 * len(text) + TEASER_EXTRA:
+        if node is None:
+            return False
+        size = sizes.get(node)
+        if size is None:
+            size = sizes[node] = len(node.text_content())
+        if size > 1.5 * len(text) + TEASER_EXTRA:
             return False
         heads = [h for h in node.iter(HEADINGS) if _linked(h, url)]
         if heads:
