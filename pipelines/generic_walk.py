@@ -99,8 +99,14 @@ class Walker:
                         if parts:
                             self.flush(owner)
                         self.block(child, in_link, named)  # a teaser's title and summary in a link
-                    else:
+                    elif len(child):
                         self.inline(child, owner, in_link or tag == "a")
+                    elif text := child.text:  # an inline leaf, walked here
+                        linked = in_link or tag == "a"
+                        if parts or linked or not text.isspace():
+                            parts.append(text)
+                            if linked:
+                                self.link_len += len(text)
             tail = child.tail
             if tail and (parts or in_link or not tail.isspace()):
                 parts.append(tail)

@@ -148,15 +148,18 @@ def check_soft_404(tree: HtmlElement) -> None:
             raise NotAnArticle("soft-404", element_text(el).replace("\n", " "))
 
 
-def looks_like_listing(tree: HtmlElement, url: str) -> bool:
-    """A page of story links: listing selectors, or many article links on a URL without an id."""
+def looks_like_listing(tree: HtmlElement, url: str, article_typed: bool | None = None) -> bool:
+    """A page of story links: listing selectors, or many article links on a URL without an
+    id and no article metadata (``article_typed``: what
+    :attr:`~pipelines.metadata.MetaFacts.article_typed` says, when read already)."""
     if LISTING_LINK_COUNT(tree) >= LISTING_MIN_LINKS:
         return True
     if article_id(url) is not None:
         return False
-    if meta_values(tree).get("og:type", [""])[0].lower() == "article":
-        return False
-    if find_article_ld(tree) is not None:
+    if article_typed is None:
+        og_type = meta_values(tree).get("og:type", [""])[0].lower()
+        article_typed = og_type == "article" or find_article_ld(tree) is not None
+    if article_typed:
         return False
     host = urlsplit(url).hostname
     hrefs = {str(href) for href in LINK_TARGETS(tree)}

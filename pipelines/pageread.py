@@ -25,6 +25,7 @@ from pipelines.region import (
     locate,
     names_site,
     one_line,
+    page_order,
     site_keys,
     strip_site_suffix,
 )
@@ -64,15 +65,16 @@ def read_page(
     titles = [*facts.titles, *_page_title(tree, facts.site_names, url)]
     opening, body = opening_dateline(without_house_notice(read_body(tree, url), keys))
     first = body.blocks[0][0] if body.blocks else None
-    h1 = headline_element(tree, titles, keys, first)
-    region = locate(tree, body, h1)
+    order = page_order(tree)
+    h1 = headline_element(tree, titles, keys, first, order)
+    region = locate(tree, body, h1, order)
     headline = one_line(h1) if h1 is not None else None
     evidence = Evidence(
         headline=headline,
         title_agrees=headline is not None and any(agrees(headline, t) for t in titles),
         site_title=any(names_site(t, keys) for t in titles[-1:]),
         declared_body=bool(meta.fields.paragraphs),
-        story_grid=looks_like_listing(tree, url),
+        story_grid=looks_like_listing(tree, url, facts.article_typed),
         canonical_home=_home(meta.fields.canonical_url, url),
         body_chars=sum(len(text) for _, text in body.blocks),
         long_blocks=sum(len(text) >= 80 for _, text in body.blocks),

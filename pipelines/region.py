@@ -78,9 +78,20 @@ def _chain(el: HtmlElement, top: HtmlElement) -> list[HtmlElement]:
     return chain
 
 
-def locate(tree: HtmlElement, body: GenericBody, headline: HtmlElement | None) -> Region:
-    """The :class:`Region` of a page whose body and headline element were found."""
-    order = {el: i for i, el in enumerate(tree.iter())}
+def page_order(tree: HtmlElement) -> dict[HtmlElement, int]:
+    """Every element's position in page order."""
+    return {el: i for i, el in enumerate(tree.iter())}
+
+
+def locate(
+    tree: HtmlElement,
+    body: GenericBody,
+    headline: HtmlElement | None,
+    order: dict[HtmlElement, int] | None = None,
+) -> Region:
+    """The :class:`Region` of a page whose body and headline element were found
+    (``order``: :func:`page_order`, when known)."""
+    order = order if order is not None else page_order(tree)
     anchors = [el for el in (headline, *body.roots) if el is not None]
     scope = common_ancestor(anchors) if anchors else tree
     if headline is None and scope.getparent() is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import SplitResult, unquote_plus, urljoin, urlunsplit
 from urllib.parse import urlsplit as _urlsplit
 
@@ -124,10 +125,29 @@ def join_url(base: str, url: str) -> str:
     plain = PLAIN_ABSOLUTE_URL.fullmatch(url)
     if plain is not None and plain.group(1).isascii():
         return url
+    if PLAIN_ROOT_PATH.fullmatch(url) and "/." not in url and (origin := _origin(base)):
+        return origin + url  # what urljoin makes of it
     try:
         return urljoin(base, url)
     except ValueError:
         return url
+
+
+PLAIN_ROOT_PATH = re.compile(r"(?:/[\w%~!$&'()*+,=:@.-]+)+/?")
+"""A root-relative link ("/thoi-su/tin-10285431.html") with nothing ``urljoin`` would
+rewrite: no empty or dot segments, query, fragment, parameters or whitespace."""
+
+
+@lru_cache(maxsize=256)
+def _origin(base: str) -> str | None:
+    """``scheme://host`` of an http(s) base URL, as ``urljoin`` writes it."""
+    try:
+        parts = _urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def site_of(url: str) -> str:

@@ -27,6 +27,7 @@ from pipelines.region import (
     last_position,
     names_site,
     one_line,
+    page_order,
 )
 from pipelines.text import clean_text, is_vietnamese, squash_key, text_content
 
@@ -66,10 +67,15 @@ DATE_LEVELS = 3
 
 
 def headline_element(
-    tree: HtmlElement, titles: list[str], keys: set[str], body_start: HtmlElement | None
+    tree: HtmlElement,
+    titles: list[str],
+    keys: set[str],
+    body_start: HtmlElement | None,
+    order: dict[HtmlElement, int] | None = None,
 ) -> HtmlElement | None:
     """The article's ``<h1>``: the first agreeing with a metadata title, else the last
-    before the body (the paper's name in a logo heading is never one)."""
+    before the body (the paper's name in a logo heading is never one). ``order``:
+    :func:`pipelines.region.page_order`, when known."""
     headings = [h for h in tree.iter("h1") if one_line(h) and not is_hidden(h)]
     named = [h for h in headings if not names_site(one_line(h), keys)]
     for h1 in named:
@@ -79,7 +85,7 @@ def headline_element(
         return _titled(tree, titles, keys, body_start)
     if body_start is None:
         return named[0] if named else None
-    order = {el: i for i, el in enumerate(tree.iter())}
+    order = order if order is not None else page_order(tree)
     before = [h for h in named if order[h] < order[body_start]]
     return before[-1] if before else named[0]
 

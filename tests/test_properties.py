@@ -12,6 +12,7 @@ import re
 import sqlite3
 from contextlib import closing
 from datetime import date, datetime
+from urllib.parse import urljoin
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -71,6 +72,21 @@ def test_page_url_helpers_never_raise(url: str, other: str) -> None:
         pagekind.check_url(url)
     except pagekind.NotAnArticle as error:
         assert error.reason in pagekind.REASONS
+
+
+LINK_PIECES = st.sampled_from(["/", "//", ".", "..", "thoi-su", "tin-10285431.html", "Nghệ", "%20",
+                               "?", "#", ";", "a=b", " ", "\t", "_", "~", "@", ":", "\\", "ﬀ"])
+
+
+@QUICK
+@given(st.lists(LINK_PIECES, max_size=10).map(lambda pieces: "/" + "".join(pieces)),
+       st.sampled_from([BASE + "/thoi-su/tin-10285431.html", "HTTP://Bao.vn:8080/a/b?x=1#y",
+                        "https://u@baonghean.vn", "file:///tmp/a.html", "x.html", ""]))
+@example("/a//b", BASE + "/")
+@example("/a/./b/../c", BASE + "/")
+@example("/tin?", BASE + "/")
+def test_joining_a_link_is_what_urljoin_makes_of_it(link: str, base: str) -> None:
+    assert urls.join_url(base, link) == urljoin(base, link)
 
 
 DATE_PIECES = st.sampled_from([
