@@ -181,8 +181,18 @@ def _best_containers(stats: dict[HtmlElement, _Stats]) -> list[HtmlElement]:
     return [el for el in parent if el is top or _final(stats.get(el)) >= threshold]
 
 
-def _inside(el: HtmlElement, roots: set[HtmlElement]) -> bool:
-    return el in roots or any(node in roots for node in el.iterancestors())
+def _inside(el: HtmlElement, known: dict[HtmlElement, bool]) -> bool:
+    """Whether ``el`` is one of the containers or inside one; ``known`` starts as the
+    containers (True) and learns every element climbed through."""
+    path = []
+    node: HtmlElement | None = el
+    while node is not None and (found := known.get(node)) is None:
+        path.append(node)
+        node = node.getparent()
+    inside = node is not None and bool(found)
+    for seen in path:
+        known[seen] = inside
+    return inside
 
 
 @dataclass
@@ -227,8 +237,8 @@ def read_body(tree: HtmlElement, url: str) -> GenericBody:
     if not roots:
         logger.debug("no content container found on %s", url)
         return GenericBody()
-    inside = set(roots)
-    kept = [(b.owner, b.text) for b in blocks if _inside(b.owner, inside) and _is_prose(b)]
+    known = dict.fromkeys(roots, True)
+    kept = [(b.owner, b.text) for b in blocks if _inside(b.owner, known) and _is_prose(b)]
     return GenericBody(kept, roots)
 
 
