@@ -293,6 +293,28 @@ def test_recheck_fetches_the_failed_captures_again(
     assert outcomes(copy) == outcomes(db)
 
 
+def test_a_capture_the_archive_fails_to_serve_is_tried_again(archives: Archives,
+                                                            tmp_path: Path) -> None:
+    row = next(r for r in json.loads((archives.root / "cc-index.json").read_text())
+               if r["url"].endswith("-10300002.html"))
+    down = archives.root / "unavailable.txt"
+    db = tmp_path / "archive.db"
+    args = ("-a", "archive=commoncrawl", "-a", f"crawl={CRAWL}", "-a", f"url={row['url']}")
+    down.write_text(f"{row['filename']} {row['offset']}\n")
+    try:
+        failed = backfill(archives, db, *args)
+    finally:
+        down.unlink()
+    assert failed.process.returncode == 0, failed.process.stderr[-3000:]
+    assert last_run(db)["errors"] == {"http-503": 1}
+    assert outcomes(db) == {}  # an outage is not the record's fault: not remembered
+    again = backfill(archives, db, *args)
+    assert again.process.returncode == 0, again.process.stderr[-3000:]
+    assert len([path for path in again.requests if path.startswith("/data/")]) == 1
+    assert list(outcomes(db).values()) == ["stored"]
+    assert last_run(db)["articles_new"] == 1
+
+
 def test_warc_ingest_is_idempotent(archives: Archives, tmp_path: Path) -> None:
     files = sorted((archives.root / "data").rglob("*.warc.gz"))
     db = tmp_path / "ingested.db"
