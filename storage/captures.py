@@ -60,7 +60,7 @@ class DroppedCapture:
 
     @classmethod
     def of(cls, page: Any, outcome: str) -> DroppedCapture | None:
-        """The capture a page (or a ``crawler.items.CaptureDropped``) came from, dropped
+        """The capture a page (or a ``crawler.items.BadCapture``) came from, dropped
         for *outcome*; None for a live page."""
         provenance = Provenance.of(page)
         if not provenance.archived:
