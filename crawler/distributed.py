@@ -28,6 +28,10 @@ are, with three small additions of ours:
     worker busy past the reserved time (by more than half the delay) reserves
     again rather than bunch up with the next worker's request.
 
+A backfill from a web archive (``-a archive=``) is not shared: ``scrapy crawl`` refuses
+it with ``ARCHIVE_SCHEDULER=redis`` (exit status 2), as the archives' rate limits are
+per network and more workers would only be throttled.
+
 Requests travel through Redis pickled (scrapy-redis's default serializer, as
 Scrapy's own disk queues do): Redis must be reachable by the crawl's workers only.
 """

@@ -4,7 +4,9 @@ The spider only discovers and fetches: it yields one :class:`FetchedPage` per
 candidate article page. Extraction, normalisation, validation and storage happen
 in ``pipelines/``; the extraction pipeline fills :attr:`FetchedPage.record` and the
 storage pipeline finally returns that record (a plain ``dict`` in the export
-shape), which is what Scrapy's feed export (``-O out.jsonl``) writes.
+shape), which is what Scrapy's feed export (``-O out.jsonl``) writes. A backfill also
+yields a :class:`BadCapture` for a web-archive capture that cannot be used, so that the
+storage pipeline remembers it.
 """
 
 from __future__ import annotations
@@ -52,3 +54,23 @@ class FetchedPage:
     failure: str | None = field(default=None)
     """Set by the extraction pipeline instead of ``record`` when extraction raised an
     unexpected error (``ValueError: Invalid IPv6 URL``): the page is then kept raw."""
+    drop_reason: str | None = field(default=None)
+    """Set by the pipeline that drops the page as not an article (``listing``,
+    ``not-html``, ``invalid-headline``...): a web-archive capture is then remembered."""
+
+
+@dataclass(kw_only=True)
+class BadCapture:
+    """A web-archive capture fetched and found unusable for good: a bad WARC record, a
+    revisit without payload, a capture of a redirect or an error page. The storage
+    pipeline lists it in ``captures`` (:mod:`storage.captures`); it is never exported."""
+
+    url: str
+    """The article URL captured."""
+    fetched_at: datetime
+    """The capture time (UTC)."""
+    capture_source: str
+    capture_url: str
+    capture_digest: str | None = None
+    kind: str
+    """Why it is unusable (``warc-truncated``, ``warc-revisit``, ``not-html``...)."""

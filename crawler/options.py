@@ -13,11 +13,14 @@ from typing import Any
 from pipelines.dates import VN_TZ  # command-line dates are days in Vietnamese time
 from pipelines.urls import DEFAULT_PORTS, canonicalize, resolve, urlsplit
 
-ARGUMENTS = ("base_url", "since", "until", "url", "limit", "backfill", "archive", "crawl")
+ARGUMENTS = ("base_url", "since", "until", "url", "limit", "backfill", "archive", "crawl",
+             "recheck")
 ARCHIVES = ("wayback", "commoncrawl")
 """Values of ``-a archive=``: backfill from a web archive instead of the live site."""
 CC_CRAWL = re.compile(r"CC-MAIN-\d{4}-\d{2}")
 """A Common Crawl crawl id (``CC-MAIN-2024-33``)."""
+RECHECKS = ("failed",)
+"""Values of ``-a recheck=``: fetch again the captures an earlier backfill dropped for good."""
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
@@ -42,6 +45,9 @@ class CrawlOptions:
     """Read the site's past from this web archive (:data:`ARCHIVES`) instead of the site."""
     crawl: str | None = None
     """The Common Crawl crawl to read (``CC-MAIN-YYYY-WW``); None: the newest."""
+    recheck: str | None = None
+    """"failed": a backfill fetches again the captures an earlier one dropped for good (a
+    bad record, not an article, failed extraction), as after extraction improved."""
 
     @classmethod
     def parse(cls, args: dict[str, str | None], default_base_url: str) -> CrawlOptions:
@@ -66,7 +72,7 @@ class CrawlOptions:
         return cls(base_url=base_url, since=since, until=until, url=url,
                    limit=_limit(args.get("limit")),
                    backfill=_flag("backfill", args.get("backfill")),
-                   archive=archive, crawl=crawl)
+                   archive=archive, crawl=crawl, recheck=_recheck(args.get("recheck"), archive))
 
     def in_range(self, when: datetime | None) -> bool:
         """False only when ``when`` is known and its Vietnamese day is outside since..until."""
@@ -212,3 +218,14 @@ def _archive(archive: str | None, crawl: str | None) -> tuple[str | None, str | 
     if crawl is not None and not CC_CRAWL.fullmatch(crawl):
         raise ValueError(f"crawl: expected a crawl id like CC-MAIN-2024-33, got {crawl!r}")
     return archive, crawl
+
+
+def _recheck(value: str | None, archive: str | None) -> str | None:
+    """The checked ``recheck`` argument (it needs ``archive``)."""
+    recheck = (value or "").strip().lower() or None
+    if recheck is not None and recheck not in RECHECKS:
+        raise ValueError(f"recheck: expected {', '.join(RECHECKS)}, got {value!r}")
+    if recheck is not None and archive is None:
+        raise ValueError("recheck: fetches web-archive captures again; give it with "
+                         "-a archive=wayback or -a archive=commoncrawl")
+    return recheck

@@ -83,6 +83,8 @@ def response_of(record: ArcWarcRecord) -> ArchivedResponse:
     """The HTTP response a WARC ``response`` record holds; :class:`BadRecord` for
     other record types (``warc-revisit``, ``warc-request``...) and unreadable ones."""
     kind = record.rec_type
+    if not kind:
+        raise BadRecord("warc-unreadable", "a record without WARC-Type")
     if kind != "response":
         raise BadRecord(f"warc-{kind}", f"a {kind} record, not a response")
     http = record.http_headers

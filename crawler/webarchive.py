@@ -11,14 +11,19 @@ so a ``JOBDIR`` backfill pauses and resumes). Instead of the live site it reads:
   range of its WARC file and decompressed (:mod:`crawler.warcrecords`).
 
 Index rows are kept when the site's URL rules call them articles, within
-``since``..``until`` (capture days), and not already stored (the archive's
-``captures`` table, :mod:`storage.captures`). Each capture becomes a
+``since``..``until`` (capture days), and not already known (the archive's ``captures``
+table, :mod:`storage.captures`): stored ones are counted as ``archive/skipped/known``,
+those an earlier run dropped for good (a bad record, not an article...) as
+``archive/skipped/known_failed``, unless ``-a recheck=failed`` asks for them again
+(after extraction improved). Each capture becomes a
 :class:`~crawler.items.FetchedPage` under the article's live URL, with the capture
 time as ``fetched_at`` and its provenance, and goes through the usual pipelines.
 Index rows not fetched are counted as ``archive/backfill/skipped/<kind>``; bad records
 as ``archive/errors/<kind>`` (``warc-truncated``, ``warc-unreadable``,
 ``offsite-redirect``, ``http-<status>``) or ``archive/dropped/<kind>``
-(``warc-revisit``, ``redirect``, ``not-html``).
+(``warc-revisit``, ``redirect``, ``not-html``), and yielded as a
+:class:`~crawler.items.BadCapture` so the archive remembers them. A failed fetch
+(timeout, 5xx or 429 after the retries) is not remembered: the next run tries again.
 """
 
 from __future__ import annotations
@@ -34,10 +39,11 @@ from scrapy.http import Request, Response
 from crawler import cdx
 from crawler.archivesettings import ArchiveEndpoints
 from crawler.incremental import ArchiveIndex
-from crawler.items import FetchedPage
+from crawler.items import BadCapture, FetchedPage
 from crawler.middlewares import report
 from crawler.warcrecords import ArchivedResponse, BadRecord, read_range, refusal
-from storage.captures import known_captures
+from pipelines.runstats import SKIPPED_KNOWN, SKIPPED_KNOWN_FAILED
+from storage.captures import KEPT, known_captures
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -50,7 +56,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SKIPPED = "archive/backfill/skipped/{kind}"
-SKIPPED_KNOWN = "archive/skipped/known"
 DROPPED_KINDS = frozenset({"warc-revisit", "redirect", "not-html"})
 """Record kinds that are no fault (counted as dropped, not as errors)."""
 CAPTURE_PRIORITY = 10
@@ -189,7 +194,7 @@ class WebArchiveBackfill:
                           meta=_meta("archive-cc-data", capture=_described(
                               capture, url, capture_url, capture.offset, capture.length)))
 
-    def parse_cc_record(self, response: Response) -> Iterator[FetchedPage]:
+    def parse_cc_record(self, response: Response) -> Iterator[FetchedPage | BadCapture]:
         """A WARC record fetched by byte range (a server ignoring the range is sliced)."""
         capture = response.meta["capture"]
         body = response.body
@@ -198,15 +203,15 @@ class WebArchiveBackfill:
         try:
             archived = read_range(body)
         except BadRecord as bad:
-            self._bad_record(capture["capture_url"], bad.kind, bad.detail)
+            yield self._bad_record(capture, bad.kind, bad.detail)
             return
         yield from self._archived_page(capture, archived)
 
     def _archived_page(self, capture: dict[str, Any], archived: ArchivedResponse
-                       ) -> Iterator[FetchedPage]:
+                       ) -> Iterator[FetchedPage | BadCapture]:
         refused = refusal(archived)
         if refused is not None:
-            self._bad_record(capture["capture_url"], *refused)
+            yield self._bad_record(capture | {"captured_at": archived.captured_at}, *refused)
             return
         capture = capture | {"captured_at": archived.captured_at}
         yield from self._archive_page(capture, archived.status, archived.headers, archived.body)
@@ -236,15 +241,21 @@ class WebArchiveBackfill:
 
     def _archive_unknown(self, wanted: list[tuple[cdx.CdxCapture, str]]
                  ) -> list[tuple[cdx.CdxCapture, str]]:
-        """*wanted* less the captures the archive has stored already."""
+        """*wanted* less the captures the archive knows: stored ones, and those dropped
+        for good unless ``recheck=failed``."""
         if not wanted or not isinstance(self.index, ArchiveIndex):
             return wanted
         keys = {id(capture): self._capture_url(capture) for capture, _ in wanted}
         with self.index.db.session() as session:
             known = known_captures(session, keys.values())
-        if known:
-            self.crawler.stats.inc_value(SKIPPED_KNOWN, len(known))
-        return [(capture, url) for capture, url in wanted if keys[id(capture)] not in known]
+        kept = {url for url, outcome in known.items() if outcome in KEPT}
+        failed = set() if self.options.recheck == "failed" else known.keys() - kept
+        if kept:
+            self.crawler.stats.inc_value(SKIPPED_KNOWN, len(kept))
+        if failed:
+            self.crawler.stats.inc_value(SKIPPED_KNOWN_FAILED, len(failed))
+        return [(capture, url) for capture, url in wanted
+                if keys[id(capture)] not in kept and keys[id(capture)] not in failed]
 
     def _capture_url(self, capture: cdx.CdxCapture) -> str:
         if self.options.archive == "wayback":
@@ -275,12 +286,17 @@ class WebArchiveBackfill:
         if count:
             self.crawler.stats.inc_value(SKIPPED.format(kind=kind), count)
 
-    def _bad_record(self, url: str, kind: str, detail: str) -> None:
+    def _bad_record(self, capture: dict[str, Any], kind: str, detail: str) -> BadCapture:
+        """Count and log a capture that cannot be used; the item that remembers it."""
+        url = capture["capture_url"]
         if kind in DROPPED_KINDS:
             self.crawler.stats.inc_value(f"archive/dropped/{kind}")
             logger.info("dropped %s: %s: %s", url, kind, detail)
         else:
             report(self.crawler.stats, url, kind, detail)
+        return BadCapture(url=capture["url"], fetched_at=capture["captured_at"],
+                          capture_source=str(self.options.archive), capture_url=url,
+                          capture_digest=capture["digest"], kind=kind)
 
 
 def _no_captures(response: Response) -> bool:

@@ -1,7 +1,8 @@
 """What the storage pipeline buffers between two transactions, and its age check.
 
-:class:`Batch` holds the prepared article versions and the pages kept raw after a
-failed extraction (:mod:`storage.failed`), their size in bytes, when the oldest
+:class:`Batch` holds the prepared article versions, the pages kept raw after a
+failed extraction (:mod:`storage.failed`), the web-archive captures dropped for good
+(:mod:`storage.captures`), the pages' size in bytes, when the oldest
 arrived, and the items waiting for the batch's commit (a crawl with a feed export
 returns each record only once it is committed: see :mod:`pipelines.storage_pipeline`).
 :class:`AgeTimer` calls the pipeline's check every second on the crawl's reactor.
@@ -18,6 +19,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from storage.archive import ArticleVersion
+from storage.captures import DroppedCapture
 from storage.failed import FailedVersion
 
 
@@ -31,6 +33,7 @@ class Batch:
 
     articles: list[ArticleVersion] = field(default_factory=list)
     failed: list[FailedVersion] = field(default_factory=list)
+    dropped: list[DroppedCapture] = field(default_factory=list)
     size: int = 0
     """Bytes of the raw pages buffered."""
     first_at: float = 0.0
@@ -38,13 +41,16 @@ class Batch:
     waiters: list[Deferred[None]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.articles) + len(self.failed)
+        return len(self.articles) + len(self.failed) + len(self.dropped)
 
-    def add(self, version: ArticleVersion | FailedVersion, size: int, now: float) -> None:
+    def add(self, version: ArticleVersion | FailedVersion | DroppedCapture, size: int,
+            now: float) -> None:
         """Buffer *version*, its page of *size* bytes arriving at clock time *now*."""
         if not self:
             self.first_at = now
-        if isinstance(version, FailedVersion):
+        if isinstance(version, DroppedCapture):
+            self.dropped.append(version)
+        elif isinstance(version, FailedVersion):
             self.failed.append(version)
         else:
             self.articles.append(version)

@@ -70,12 +70,14 @@ class ExtractionPipeline:
         """Drop an image or other binary bytes (never parsed) as ``not-html``."""
         if looks_binary(item.body, item.headers):
             self.stats.inc_value(DROPPED_STAT.format(reason=NOT_HTML))
+            item.drop_reason = NOT_HTML
             logger.info("dropped %s: %s: binary content, not an HTML page", item.url, NOT_HTML)
             raise DropItem(f"not an article ({NOT_HTML}): {item.url}", log_level="DEBUG")
 
     def dropped(self, item: FetchedPage, error: NotAnArticle) -> DropItem:
         """Count and log a page that is not an article; the DropItem to raise for it."""
         self.stats.inc_value(DROPPED_STAT.format(reason=error.reason))
+        item.drop_reason = error.reason
         logger.info("dropped %s: %s", item.url, error)
         # Our INFO line above is the record of it; Scrapy's own "Dropped" line
         # (WARNING by default) would repeat it for every routine non-article.

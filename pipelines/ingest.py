@@ -7,7 +7,9 @@ URL rules. Each becomes a :class:`~crawler.items.FetchedPage` (fetch time: the r
 target URI; provenance ``warc`` with the file and record offset) and goes through the
 crawl's own pipelines (extraction, validation, storage) in a Scrapy run whose start
 yields the pages: the same counts, run row and closing summary as a crawl. Records
-already ingested (same file and offset, the ``captures`` table) are skipped, and
+already ingested (same file and offset, the ``captures`` table) are skipped (counted
+as ``archive/skipped/known``, or ``archive/skipped/known_failed`` for those dropped
+before as not articles), and
 unchanged content stores nothing new, so ingesting twice stores nothing new. Other
 records are counted: ``archive/ingest/skipped/<kind>`` (``warc-request``,
 ``warc-warcinfo``, ``off-site``, ``not-article``...), ``archive/dropped/<kind>``
@@ -42,8 +44,9 @@ from crawler.middlewares import report
 from crawler.warcrecords import ArchivedResponse, BadRecord, refusal, response_of
 from pipelines.profiles import UnknownSite, for_url, profile
 from pipelines.profiles.base import Profile
+from pipelines.runstats import SKIPPED_KNOWN, SKIPPED_KNOWN_FAILED
 from pipelines.urls import canonicalize, urlsplit
-from storage.captures import known_captures
+from storage.captures import KEPT, known_captures
 from storage.db import Database, resolve_db_url
 from storage.errors import StorageError
 from storage.lock import LockHeld, archive_lock
@@ -130,8 +133,11 @@ class IngestSpider(scrapy.Spider):
                 known = known_captures(session, [p.capture_url or "" for p in pages])
         finally:
             db.close()
-        if known:
-            self.crawler.stats.inc_value("archive/skipped/known", len(known))
+        kept = sum(outcome in KEPT for outcome in known.values())
+        if kept:
+            self.crawler.stats.inc_value(SKIPPED_KNOWN, kept)
+        if len(known) > kept:
+            self.crawler.stats.inc_value(SKIPPED_KNOWN_FAILED, len(known) - kept)
         return [page for page in pages if page.capture_url not in known]
 
     def _skip(self, kind: str) -> None:

@@ -13,6 +13,9 @@ from storage.runs import RunFigures
 DROPPED_PREFIX = "archive/dropped/"
 SKIPPED_KNOWN = "archive/skipped/known"
 """Stat the spider counts: discovered articles not fetched because the archive has them."""
+SKIPPED_KNOWN_FAILED = "archive/skipped/known_failed"
+"""Stat a backfill counts: captures not fetched because an earlier run dropped them for good
+(``-a recheck=failed`` fetches them again)."""
 _ERROR_PREFIXES = {
     "archive/errors/": "",
     "spider_exceptions/": "spider/",

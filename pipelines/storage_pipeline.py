@@ -15,6 +15,11 @@ half of ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes or its oldest page has waited a s
 
 A page extraction failed on (``page.failure`` set by the extraction pipeline) is kept
 raw in the same transactions (:mod:`storage.failed`) and dropped from the items.
+Web-archive captures dropped for good are listed in ``captures`` in the same
+transactions too (:mod:`storage.captures`), so the next backfill skips them: a
+:class:`crawler.items.BadCapture` the spider yields, a capture an earlier pipeline
+dropped as not an article (``page.drop_reason``, seen through Scrapy's
+``item_dropped`` signal), one extraction failed on.
 
 A storage error is never logged-and-ignored: the batch is rolled back (earlier
 batches stay committed), the error is logged in one line, the exception
@@ -42,13 +47,13 @@ from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.utils.reactor import is_reactor_installed
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from crawler.items import FetchedPage
+from crawler.items import BadCapture, FetchedPage
 from pipelines.batching import AgeTimer, Batch, Clock, once_stored
 from pipelines.runstats import database_says, run_figures, spider_args
 from pipelines.stopping import CrawlStopper
 from storage.archive import ArticleVersion, Outcome, prepare_article
 from storage.batch import store_articles
-from storage.captures import PAST_REASON
+from storage.captures import PAST_REASON, DroppedCapture, record_dropped
 from storage.db import SQLITE_SYNCHRONOUS, Database, resolve_db_url, sqlite_synchronous
 from storage.errors import StorageError
 from storage.failed import FailedVersion, forget_failed, store_failed
@@ -119,6 +124,7 @@ class StoragePipeline:
         if settings.getdict("FEEDS"):
             pipeline.batch_bytes = settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE", 5_000_000) // 2
             pipeline.batch_seconds = min(pipeline.batch_seconds, CONFIRM_SECONDS)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
         return pipeline
@@ -155,7 +161,11 @@ class StoragePipeline:
             self.crawler.stats.inc_value("archive/errors/not-stored")
             url = item.url if isinstance(item, FetchedPage) else type(item).__name__
             raise DropItem(f"not stored (archive stopped): {url}", log_level="DEBUG")
+        if isinstance(item, BadCapture):
+            self.remember(item, item.kind)
+            raise DropItem(f"bad capture ({item.kind}): {item.capture_url}", log_level="DEBUG")
         if isinstance(item, FetchedPage) and item.failure is not None:
+            self.remember(item, FAILED_PAGE)
             self._buffer(FailedVersion(item.url, FAILED_PAGE, item.failure, item), item)
             raise DropItem(f"kept raw ({FAILED_PAGE}): {item.url}", log_level="DEBUG")
         if not isinstance(item, FetchedPage) or item.record is None:
@@ -176,8 +186,21 @@ class StoragePipeline:
             raise DropItem(f"not stored ({self.failure}): {item.url}", log_level="DEBUG")
         return record
 
-    def _buffer(self, version: ArticleVersion | FailedVersion, page: FetchedPage) -> None:
-        self.batch.add(version, len(page.body), self.clock())
+    def item_dropped(self, item: Any) -> None:
+        """A page an earlier pipeline dropped as not an article: remember its capture."""
+        if isinstance(item, FetchedPage) and item.drop_reason is not None:
+            self.remember(item, item.drop_reason)
+
+    def remember(self, page: FetchedPage | BadCapture, outcome: str) -> None:
+        """Buffer the capture *page* came from (nothing for a live page), dropped for
+        *outcome*, to list in ``captures``."""
+        dropped = DroppedCapture.of(page, outcome)
+        if dropped is not None and self.failure is None:
+            self._buffer(dropped, None)
+
+    def _buffer(self, version: ArticleVersion | FailedVersion | DroppedCapture,
+                page: FetchedPage | None) -> None:
+        self.batch.add(version, len(page.body) if page is not None else 0, self.clock())
         if not (self._full() or self._waited()):
             return
         if self.batch_bytes is not None and self.reactor_time is not None:
@@ -257,6 +280,7 @@ class StoragePipeline:
                 outcomes = store_articles(session, batch.articles)
                 forget_failed(session, [v.record["url"] for v in batch.articles])
                 store_failed(session, batch.failed)
+                record_dropped(session, batch.dropped)
                 if self.run_id is not None:  # the run's figures, this batch included
                     figures = run_figures(self.crawler.stats.get_stats(), "",
                                           self.counts + Counter(outcomes))

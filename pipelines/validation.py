@@ -105,6 +105,7 @@ class ValidationPipeline:
             self._check_date(item.url, item.record or {})
             return item
         self.stats.inc_value(f"archive/dropped/{reason}")
+        item.drop_reason = reason
         logger.warning("dropped %s: %s", item.url, reason)
         raise DropItem(f"invalid record ({reason}): {item.url}", log_level="DEBUG")
 

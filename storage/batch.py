@@ -175,7 +175,7 @@ def store_articles(session: Session, versions: Sequence[ArticleVersion]) -> list
     outcomes = store_rest(session, versions, bulk, stored, rest)
     refresh_unchanged(session, unchanged)
     insert_new(session, fresh)
-    record_captures(session, versions)
+    record_captures(session, versions, outcomes)
     return outcomes
 
 

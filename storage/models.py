@@ -14,7 +14,8 @@ Tables:
     Superseded versions: a JSON snapshot of the record as it was.
 ``captures``
     Captures read from web archives (Wayback, Common Crawl, WARC files), one row per
-    capture URL, so a backfill or ingest run again skips them (:mod:`storage.provenance`).
+    capture URL with its outcome (stored, unchanged, or why it was dropped), so a
+    backfill or ingest run again skips them (:mod:`storage.captures`).
 ``crawl_runs``
     One row per crawl: when, why it ended, and what it stored, dropped and hit.
 ``failed_pages``
@@ -115,7 +116,8 @@ class Page(Base):
 
 
 class Capture(Base):
-    """A capture read from a web archive and stored (whatever its outcome)."""
+    """A capture read from a web archive whose outcome is for good: stored, or dropped
+    for a reason that fetching it again would not change."""
 
     __tablename__ = "captures"
 
@@ -127,6 +129,10 @@ class Capture(Base):
     digest: Mapped[str | None] = mapped_column(String(128))
     captured_at: Mapped[datetime]
     ingested_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(32), server_default="stored")
+    """"stored" (a version of its article), "unchanged" (the content of a version already
+    stored), else the kind of failure or drop ("warc-truncated", "not-html", "listing",
+    "extract-failed"...): see :data:`storage.captures.KEPT`."""
 
 
 class Article(Base):

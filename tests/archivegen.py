@@ -7,17 +7,22 @@
   time: one capture per article in its era's layout; two articles captured again in a
   later layout (revisions), one again with the same digest (collapsed), one again with
   a different digest but the same content (unchanged); non-article captures (home page,
-  an image, a topic page);
+  an image, a topic page); a capture at an article's URL of a page that is no article
+  (:data:`NOT_AN_ARTICLE`: fetched, then dropped);
 - ``replay/``: the captures' bytes;
 - ``data/crawl-data/CC-MAIN-2025-02/...warc.gz``: two WARC files (gzip per record, as
   Common Crawl writes them) holding one record per article, and bad records: a
-  truncated one, a non-HTML one, a revisit and a capture of an off-site redirect;
+  truncated one, a non-HTML one, a revisit and a capture of an off-site redirect whose
+  index rows say so (never fetched), and :data:`FETCHED_BAD` ones whose index rows look
+  like articles' (fetched, then refused): an unreadable one, a non-HTML one, a revisit
+  and an off-site redirect;
 - ``cc-index.json``: their Common Crawl index rows; ``truth.json``: what each article's
   record must say.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -47,6 +52,11 @@ SAME_DIGEST = 1
 SAME_CONTENT = 2
 """Captured again, bytes differing in a comment only: the same record, unchanged."""
 HTML = "text/html; charset=utf-8"
+NOT_AN_ARTICLE = "https://baonghean.vn/bai-viet-so-70-10300070.html"
+"""A Wayback capture at an article's URL of a section page (no body): dropped."""
+FETCHED_BAD = ("unreadable", "not-html-fetched", "revisit-fetched", "offsite-redirect-fetched",
+               "truncated")
+"""Bad Common Crawl records the backfill fetches (their index rows look like articles')."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,9 @@ def wayback_captures(root: Path) -> list[dict[str, Any]]:
                              "image/png"))
     rows.append(_capture_row(root, "http://www.baonghean.vn:80/chu-de-event123.html", CC_TIME,
                              b"<html>topic</html>", HTML))
+    section = ('<html><head><title>Thời sự</title></head><body><ul><li><a href="/a-1.html">'
+               "Tin một</a></li></ul></body></html>").encode()
+    rows.append(_capture_row(root, NOT_AN_ARTICLE, CC_TIME, section, HTML))
     return sorted(rows, key=lambda row: (row["original"].split("//", 1)[1], row["timestamp"]))
 
 
@@ -156,9 +169,11 @@ def _warc_record(writer: WARCWriter, kind: str, page: Page | None, url: str, whe
 
 
 def bad_records(writer: WARCWriter) -> list[tuple[str, Any, str, str]]:
-    """(kind, record, index mime, index status) of each bad record."""
+    """(kind, record, index mime, index status) of each bad record (bytes: written as
+    they are)."""
     off = "https://baonghean.vn/chuyen-trang-cu-999001.html"
     article = article_url("onecms", 7)
+    moved = [("Location", "https://elsewhere.example/x.html")]
     return [
         ("truncated", _warc_record(writer, "response", template("onecms", 60), article_url(
             "onecms", 60), CC_TIME), "text/html", "200"),
@@ -169,7 +184,17 @@ def bad_records(writer: WARCWriter) -> list[tuple[str, Any, str, str]]:
          "warc/revisit", "200"),
         ("offsite-redirect", _warc_record(
             writer, "response", None, off, CC_TIME, body=b"", status="301 Moved Permanently",
-            headers=[("Location", "https://elsewhere.example/x.html")]), "unk", "301"),
+            headers=moved), "unk", "301"),
+        ("unreadable", gzip.compress(b"WARC/1.0 is not what this member holds\r\n"),
+         "text/html", "200"),
+        ("not-html-fetched", _warc_record(
+            writer, "response", None, article_url("onecms", 61), CC_TIME,
+            body=b"\xff\xd8\xff\xe0JFIF", headers=[("Content-Type", "image/jpeg")]), "unk", "200"),
+        ("revisit-fetched", _warc_record(writer, "revisit", template("onecms", 62), article_url(
+            "onecms", 62), CC_TIME), "text/html", "200"),
+        ("offsite-redirect-fetched", _warc_record(
+            writer, "response", None, article_url("onecms", 63), CC_TIME, body=b"",
+            status="301 Moved Permanently", headers=moved), "unk", "200"),
     ]
 
 
@@ -189,16 +214,22 @@ def write_cc(root: Path) -> list[dict[str, Any]]:
             entries += bad_records(writer)
         # The truncated record ends its file (as a cut-off download does): a record written
         # after it would start inside its byte range, and what its range holds would then
-        # depend on the bytes (the gzip stream reads on into the next member).
-        entries.sort(key=lambda entry: entry[0] == "truncated")
+        # depend on the bytes (the gzip stream reads on into the next member). The
+        # unreadable member comes just before it (a WARC reader stops there).
+        entries.sort(key=lambda entry: ("unreadable", "truncated").index(entry[0]) + 1
+                     if entry[0] in ("unreadable", "truncated") else 0)
         for kind, record, mime, status in entries:
             offset = stream.tell()
-            writer.write_record(record)
+            if isinstance(record, bytes):
+                stream.write(record)
+                url = article_url("onecms", 64)
+            else:
+                writer.write_record(record)
+                url = record.rec_headers.get_header("WARC-Target-URI")
             length = stream.tell() - offset
             if kind == "truncated":
                 stream.seek(offset + length // 2)
                 stream.truncate()
-            url = record.rec_headers.get_header("WARC-Target-URI")
             rows.append({"urlkey": url, "timestamp": stamp(CC_TIME), "url": url, "mime": mime,
                          "status": status, "digest": "X", "length": str(length),
                          "offset": str(offset), "filename": str(

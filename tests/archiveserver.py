@@ -10,7 +10,8 @@ prints its base URL first on stdout:
 - ``/web/<timestamp>id_/<url>``: the capture's original bytes;
 - ``/cc/collinfo.json`` and ``/cc/<crawl>-index``: the Common Crawl index over
   ``cc-index.json`` (``showNumPages=true``, ``page=N``, 5 rows a page, JSON lines);
-- ``/data/<path>``: files under ``ROOT/data``, honouring ``Range: bytes=A-B`` (206).
+- ``/data/<path>``: files under ``ROOT/data``, honouring ``Range: bytes=A-B`` (206); a
+  range whose ``<path> <A>`` is a line of ``ROOT/unavailable.txt`` answers 503 (an outage).
 
 With ``--log FILE`` every request is appended as ``METHOD /path?query STATUS``.
 
@@ -159,6 +160,10 @@ class ArchiveHandler(BaseHTTPRequestHandler):
             self.send(200, content, "application/octet-stream")
             return
         first = int(match.group(1))
+        down = self.server.root / "unavailable.txt"
+        if down.exists() and f"{path} {first}" in down.read_text().splitlines():
+            self.send(503, b"Service Unavailable", "text/plain")
+            return
         last = int(match.group(2)) if match.group(2) else len(content) - 1
         chunk = content[first : last + 1]
         self.send(206, chunk, "application/octet-stream",

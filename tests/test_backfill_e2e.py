@@ -2,7 +2,8 @@
 
 ``scrapy crawl baonghean -a archive=...`` and ``python -m pipelines.ingest`` run as
 subprocesses against ``tests/archiveserver.py`` on 127.0.0.1 (data from
-:mod:`tests.archivegen`: 50 articles in three eras' layouts), into SQLite files.
+:mod:`tests.archivegen`: 50 articles in three eras' layouts), into SQLite files and,
+once, into PostgreSQL (``tests/services.py``).
 """
 
 from __future__ import annotations
@@ -20,16 +21,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from pipelines.record import RECORD_FIELDS
 from storage.provenance import PROVENANCE_FIELDS, without_provenance
-from tests.archivegen import ARTICLES, CRAWL, REVISED, generate
+from tests.archivegen import ARTICLES, CRAWL, FETCHED_BAD, NOT_AN_ARTICLE, REVISED, generate
 from tests.archiveserver import start_archive_server
 from tests.siteserver import stop_server
-from tests.test_e2e_crawl import export_records
+from tests.test_e2e_crawl import Archive, archive_url, export_records
+
+if TYPE_CHECKING:
+    from tests.services import PostgresServer
+
+pytest_plugins = ("tests.services",)  # postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
 FAST = (
@@ -77,10 +84,10 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archives]:
         stop_server(process)
 
 
-def backfill(archives: Archives, db: Path, *args: str) -> Run:
+def backfill(archives: Archives, db: Archive, *args: str) -> Run:
     before = len(archives.requests())
     command = [sys.executable, "-m", "scrapy", "crawl", "baonghean", *args,
-               "-s", f"ARCHIVE_DB_URL=sqlite:///{db}", *archives.settings(), *FAST]
+               "-s", f"ARCHIVE_DB_URL={archive_url(db)}", *archives.settings(), *FAST]
     process = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300,
                              check=False)
     return Run(process, archives.requests()[before:])
@@ -93,16 +100,45 @@ def ingest(db: Path, *files: Path) -> subprocess.CompletedProcess[str]:
                           check=False)
 
 
-def last_run(db: Path) -> dict[str, Any]:
-    with sqlite3.connect(db) as connection:
-        connection.row_factory = sqlite3.Row
-        row = connection.execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
-        return {key: row[key] for key in row.keys()}  # noqa: SIM118 - sqlite3.Row
+def last_run(db: Archive) -> dict[str, Any]:
+    """The newest ``crawl_runs`` row (its ``dropped`` and ``errors`` decoded)."""
+    engine = create_engine(archive_url(db))
+    try:
+        with engine.connect() as connection:
+            row = dict(connection.execute(text(
+                "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1")).mappings().one())
+    finally:
+        engine.dispose()
+    for name in ("dropped", "errors"):
+        if isinstance(row[name], str):
+            row[name] = json.loads(row[name])
+    return row
 
 
-def count(db: Path, sql: str) -> int:
-    with sqlite3.connect(db) as connection:
-        return int(connection.execute(sql).fetchone()[0])
+def count(db: Archive, sql: str) -> int:
+    engine = create_engine(archive_url(db))
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text(sql)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def stat(run: Run, name: str) -> int:
+    """A counter of the run's closing stats dump (0 when absent)."""
+    found = re.search(rf"'{re.escape(name)}': (\d+)", run.process.stderr)
+    return int(found.group(1)) if found else 0
+
+
+def outcomes(db: Archive) -> dict[str, str]:
+    """``captures``: capture URL -> outcome."""
+    engine = create_engine(archive_url(db))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT capture_url, outcome FROM captures"))
+            return {capture_url: outcome for capture_url, outcome in rows}
+    finally:
+        engine.dispose()
 
 
 def check_records(records: list[dict[str, Any]], archives: Archives, source: str) -> None:
@@ -158,17 +194,36 @@ def test_wayback_revisions_keep_every_era(archives: Archives, wayback: tuple[Pat
     assert all(v["capture_source"] == "wayback" and "id_/" in v["capture_url"] for v in revised)
 
 
+def copied(db: Path, folder: Path) -> Path:
+    copy = folder / "again.db"
+    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    return copy
+
+
+def test_wayback_capture_that_is_no_article_is_remembered(wayback: tuple[Path, Run]) -> None:
+    db, run = wayback
+    assert last_run(db)["dropped"] == {"no-body": 1}
+    assert [outcome for url, outcome in outcomes(db).items()
+            if url.endswith(NOT_AN_ARTICLE)] == ["no-body"]
+    assert sum(path.endswith(NOT_AN_ARTICLE) for path in run.requests) == 1
+
+
 def test_second_wayback_backfill_fetches_nothing(archives: Archives, wayback: tuple[Path, Run],
                                                  tmp_path: Path) -> None:
     db, _ = wayback
-    copy = tmp_path / "again.db"
-    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
+    copy = copied(db, tmp_path)
     run = backfill(archives, copy, "-a", "archive=wayback")
     assert run.process.returncode == 0, run.process.stderr[-3000:]
     assert [path for path in run.requests if not path.startswith("/cdx")] == []
     assert last_run(copy)["articles_new"] == 0
     assert last_run(copy)["skipped_known"] == ARTICLES + len(REVISED) + 1
+    assert stat(run, "archive/skipped/known_failed") == 1
+    again = backfill(archives, copy, "-a", "archive=wayback", "-a", "recheck=failed")
+    assert again.process.returncode == 0, again.process.stderr[-3000:]
+    fetched = [path for path in again.requests if not path.startswith("/cdx")]
+    assert len(fetched) == 1 and fetched[0].endswith(NOT_AN_ARTICLE)
+    assert last_run(copy)["dropped"] == {"no-body": 1}
 
 
 @pytest.fixture(scope="module")
@@ -197,20 +252,67 @@ def test_commoncrawl_bad_records_are_counted_by_kind(commoncrawl: tuple[Path, Ru
     stats = run.process.stderr
     for kind in ("revisit", "not-html", "redirect"):
         assert f"'archive/backfill/skipped/{kind}': 1" in stats
-    assert json.loads(last_run(db)["errors"]) == {"warc-truncated": 1}
+    assert last_run(db)["errors"] == {"warc-truncated": 1, "warc-unreadable": 1,
+                                      "offsite-redirect": 1}
+    assert last_run(db)["dropped"] == {"warc-revisit": 1, "not-html": 1}
     assert last_run(db)["finish_reason"] == "finished"
 
 
-def test_second_commoncrawl_backfill_fetches_only_the_broken_record(
+def test_commoncrawl_bad_records_fetched_are_remembered(commoncrawl: tuple[Path, Run]) -> None:
+    db, run = commoncrawl
+    fetched = [path for path in run.requests if path.startswith("/data/")]
+    assert len(fetched) == ARTICLES + len(FETCHED_BAD)
+    assert sorted(outcome for outcome in outcomes(db).values() if outcome != "stored") == [
+        "not-html", "offsite-redirect", "warc-revisit", "warc-truncated", "warc-unreadable"]
+    assert len(outcomes(db)) == ARTICLES + len(FETCHED_BAD)
+
+
+def test_second_commoncrawl_backfill_fetches_nothing(
         archives: Archives, commoncrawl: tuple[Path, Run], tmp_path: Path) -> None:
     db, _ = commoncrawl
-    copy = tmp_path / "again.db"
-    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
+    copy = copied(db, tmp_path)
     run = backfill(archives, copy, "-a", "archive=commoncrawl", "-a", f"crawl={CRAWL}")
     assert run.process.returncode == 0, run.process.stderr[-3000:]
-    assert len([path for path in run.requests if path.startswith("/data/")]) == 1  # truncated
+    assert [path for path in run.requests if path.startswith("/data/")] == []
     assert last_run(copy)["articles_new"] == 0
+    assert last_run(copy)["skipped_known"] == ARTICLES
+    assert stat(run, "archive/skipped/known_failed") == len(FETCHED_BAD)
+    assert last_run(copy)["errors"] == {}
+
+
+def test_recheck_fetches_the_failed_captures_again(
+        archives: Archives, commoncrawl: tuple[Path, Run], tmp_path: Path) -> None:
+    db, _ = commoncrawl
+    copy = copied(db, tmp_path)
+    run = backfill(archives, copy, "-a", "archive=commoncrawl", "-a", f"crawl={CRAWL}",
+                   "-a", "recheck=failed")
+    assert run.process.returncode == 0, run.process.stderr[-3000:]
+    assert len([path for path in run.requests if path.startswith("/data/")]) == len(FETCHED_BAD)
+    assert stat(run, "archive/skipped/known_failed") == 0
+    assert last_run(copy)["skipped_known"] == ARTICLES
+    assert outcomes(copy) == outcomes(db)
+
+
+def test_a_capture_the_archive_fails_to_serve_is_tried_again(archives: Archives,
+                                                            tmp_path: Path) -> None:
+    row = next(r for r in json.loads((archives.root / "cc-index.json").read_text())
+               if r["url"].endswith("-10300002.html"))
+    down = archives.root / "unavailable.txt"
+    db = tmp_path / "archive.db"
+    args = ("-a", "archive=commoncrawl", "-a", f"crawl={CRAWL}", "-a", f"url={row['url']}")
+    down.write_text(f"{row['filename']} {row['offset']}\n")
+    try:
+        failed = backfill(archives, db, *args)
+    finally:
+        down.unlink()
+    assert failed.process.returncode == 0, failed.process.stderr[-3000:]
+    assert last_run(db)["errors"] == {"http-503": 1}
+    assert outcomes(db) == {}  # an outage is not the record's fault: not remembered
+    again = backfill(archives, db, *args)
+    assert again.process.returncode == 0, again.process.stderr[-3000:]
+    assert len([path for path in again.requests if path.startswith("/data/")]) == 1
+    assert list(outcomes(db).values()) == ["stored"]
+    assert last_run(db)["articles_new"] == 1
 
 
 def test_warc_ingest_is_idempotent(archives: Archives, tmp_path: Path) -> None:
@@ -245,6 +347,9 @@ def test_warc_export_ingested_elsewhere_gives_the_same_records(
     ("-a", "archive=gopher"),
     ("-a", f"crawl={CRAWL}"),
     ("-a", "archive=commoncrawl", "-a", "crawl=CC-MAIN-latest"),
+    ("-a", "archive=wayback", "-a", "recheck=everything"),
+    ("-a", "recheck=failed"),
+    ("-a", "archive=wayback", "-s", "ARCHIVE_SCHEDULER=redis"),
 ])
 def test_bad_archive_arguments_stop_at_once(archives: Archives, tmp_path: Path,
                                             args: tuple[str, ...]) -> None:
@@ -302,3 +407,23 @@ def test_ingest_shows_progress_on_a_terminal_only(archives: Archives, tmp_path: 
     assert re.search(rb"\ringest: WARC records read: \d+", bytes(shown)), bytes(shown)[-2000:]
     piped = ingest(tmp_path / "piped.db", *map(Path, files))
     assert "WARC records read:" not in piped.stderr
+
+
+def test_commoncrawl_backfill_into_postgresql(archives: Archives,
+                                              postgres_server: PostgresServer) -> None:
+    url = postgres_server.new_database()
+    try:
+        first = backfill(archives, url, "-a", "archive=commoncrawl", "-a", f"crawl={CRAWL}")
+        assert first.process.returncode == 0, first.process.stderr[-3000:]
+        check_records(export_records(url), archives, "commoncrawl")
+        assert last_run(url)["errors"] == {"warc-truncated": 1, "warc-unreadable": 1,
+                                           "offsite-redirect": 1}
+        assert len(outcomes(url)) == ARTICLES + len(FETCHED_BAD)
+        again = backfill(archives, url, "-a", "archive=commoncrawl", "-a", f"crawl={CRAWL}")
+        assert again.process.returncode == 0, again.process.stderr[-3000:]
+        assert [path for path in again.requests if path.startswith("/data/")] == []
+        assert (last_run(url)["articles_new"], last_run(url)["skipped_known"]) == (0, ARTICLES)
+        assert stat(again, "archive/skipped/known_failed") == len(FETCHED_BAD)
+        assert count(url, "SELECT count(*) FROM articles") == ARTICLES
+    finally:
+        postgres_server.drop_database(url)

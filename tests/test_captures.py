@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from storage.archive import iter_records, iter_versions, prepare_article
 from storage.batch import store_articles
-from storage.captures import PAST_REASON, known_captures
+from storage.captures import PAST_REASON, DroppedCapture, known_captures, record_dropped
 from storage.db import Database
 from storage.models import ArticleRevision, Capture, Page
 from storage.provenance import Provenance
@@ -97,7 +97,7 @@ def test_known_captures_are_those_stored(db: Database) -> None:
     store(db, stored)
     with db.session() as session:
         assert known_captures(session, [stored.page.capture_url, "http://other"]) == {
-            stored.page.capture_url}
+            stored.page.capture_url: "stored"}
 
 
 def test_live_pages_are_live_and_not_listed(db: Database) -> None:
@@ -115,3 +115,60 @@ def test_unknown_capture_source_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown capture source"):
         Provenance.of(Captured(url="u", final_url="u", body=b"", fetched_at=T2017,
                                capture_source="ftp"))
+
+
+def revisions_by_version(db: Database) -> list[tuple[int, int]]:
+    """(version, year fetched) of every version of the one article, the current last."""
+    with db.session() as session:
+        versions = [(v.version, v.fetched_at.year) for v in session.scalars(
+            select(ArticleRevision).order_by(ArticleRevision.version))]
+        [current] = list(iter_records(session))
+    return [*versions, (len(versions) + 1, datetime.fromisoformat(current["fetched_at"]).year)]
+
+
+@pytest.mark.parametrize("years", [(2022, 2015, 2018), (2022, 2018, 2015), (2018, 2022, 2015),
+                                   (2015, 2022, 2018)])
+def test_version_numbers_follow_capture_time_whatever_the_order(db: Database,
+                                                                years: tuple[int, ...]) -> None:
+    for year in years:
+        store(db, capture(T2017.replace(year=year), body=f"Bản {year}."))
+    assert revisions_by_version(db) == [(1, 2015), (2, 2018), (3, 2022)]
+    with db.session() as session:
+        [current] = list(iter_records(session))
+        assert current["body"] == "Bản 2022."
+
+
+def test_version_numbers_follow_capture_time_within_one_batch(db: Database) -> None:
+    store(db, *(capture(T2017.replace(year=year), body=f"Bản {year}.")
+                for year in (2022, 2018, 2015, 2020)))
+    assert revisions_by_version(db) == [(1, 2015), (2, 2018), (3, 2020), (4, 2022)]
+
+
+def dropped(url: str, outcome: str) -> DroppedCapture:
+    return DroppedCapture(capture_url=url, source="commoncrawl", url="https://baonghean.vn/a.html",
+                          digest=None, captured_at=T2017, outcome=outcome)
+
+
+def test_dropped_captures_are_known_with_their_outcome(db: Database) -> None:
+    stored = capture(T2017)
+    with db.session() as session, session.begin():
+        assert record_dropped(session, [dropped("cc#1", "warc-truncated"),
+                                        dropped("cc#2", "listing")]) == 2
+    store(db, stored)
+    with db.session() as session:
+        assert known_captures(session, ["cc#1", "cc#2", stored.page.capture_url]) == {
+            "cc#1": "warc-truncated", "cc#2": "listing", stored.page.capture_url: "stored"}
+
+
+def test_a_capture_checked_again_takes_its_new_outcome(db: Database) -> None:
+    again = capture(T2017)
+    with db.session() as session, session.begin():
+        record_dropped(session, [dropped(again.page.capture_url, "extract-failed"),
+                                 dropped("cc#1", "not-html")])
+    assert store(db, again) == ["new"]
+    with db.session() as session, session.begin():
+        assert record_dropped(session, [dropped("cc#1", "warc-unreadable")]) == 0
+    with db.session() as session:
+        assert known_captures(session, [again.page.capture_url, "cc#1"]) == {
+            again.page.capture_url: "stored", "cc#1": "warc-unreadable"}
+        assert len(session.scalars(select(Capture)).all()) == 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, select, text
 
 from storage.archive import upsert_article
+from storage.captures import DroppedCapture, known_captures, record_dropped
 from storage.db import Database
 from storage.fts import FTS_TABLE, ensure_search_index
 from storage.migrate import main
@@ -33,6 +35,7 @@ from storage.search import SearchOptions, search
 from tests.test_storage import make_page, make_record
 
 ROOT = Path(__file__).resolve().parent.parent
+CAPTURE_URL = "https://web.archive.org/web/2017id_/https://baonghean.vn/a-1.html"
 
 
 def revision_of(url: str) -> str | None:
@@ -198,3 +201,29 @@ def test_command_upgrades_and_reports(tmp_path: Path, capsys: pytest.CaptureFixt
     with pytest.raises(SystemExit):
         main(["--help"])
     assert capsys.readouterr().out.rstrip().splitlines()[-1].startswith("Example: ")
+
+
+def test_capture_outcome_upgrade_marks_listed_captures_stored(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r5.db'}"
+    Database.open(url).close()
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0005")
+        connection.execute(text(
+            "INSERT INTO captures (capture_url, source, url, digest, captured_at, ingested_at) "
+            "VALUES (:url, 'wayback', 'https://baonghean.vn/a-1.html', 'X', '2017-01-01 00:00:00', "
+            "'2026-01-01 00:00:00')"), {"url": CAPTURE_URL})
+    engine.dispose()
+    assert revision_of(url) == "0005"
+    with Database.open(url) as db, db.session() as session, session.begin():
+        assert list(known_captures(session, [CAPTURE_URL]).values()) == ["stored"]
+        record_dropped(session, [DroppedCapture(
+            capture_url="cc#1", source="commoncrawl", url="https://baonghean.vn/b-2.html",
+            digest=None, captured_at=datetime(2025, 1, 10, tzinfo=UTC), outcome="not-html")])
+    assert revision_of(url) == HEAD_REVISION
+    engine = create_engine(url)
+    with engine.begin() as connection:  # down again: the captures not stored are forgotten
+        command.downgrade(alembic_config(connection), "0005")
+        assert connection.scalars(text("SELECT capture_url FROM captures")).all() == [
+            CAPTURE_URL]
+    engine.dispose()

@@ -22,23 +22,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
 
 from pipelines.storage_pipeline import StoragePipeline
 from storage.archive import known_articles, load_page, upsert_article
+from storage.batch import store_articles
+from storage.captures import DroppedCapture, known_captures, record_dropped
 from storage.copy import copy_archive
 from storage.copy import main as copy_main
 from storage.db import Database
 from storage.errors import StorageError
 from storage.export import main as export_main
 from storage.filters import RecordFilter
-from storage.models import Article, Base
+from storage.models import Article, ArticleRevision, Base
 from storage.runs import RunFigures, finish_run, start_run
-from storage.schema import HEAD_REVISION, include_object, schema_revision
+from storage.schema import HEAD_REVISION, alembic_config, include_object, schema_revision
 from storage.search import SearchOptions, search
 from storage.stats import main as stats_main
+from tests.test_captures import T2017, capture
 from tests.test_search import expected_urls, fixture_articles
 from tests.test_storage import make_page, make_record
 from tests.test_storage_pipeline import fetched, make_crawler
@@ -309,3 +313,38 @@ def test_search_command_reindex_on_postgres(archives: tuple[str, str]) -> None:
                   "nghe an")
     found = {json.loads(line)["canonical_url"] for line in printed.splitlines()}
     assert found == expected_urls(["nghe", "an"])
+
+
+def test_capture_outcome_migration_keeps_listed_captures(pg_archive: str) -> None:
+    engine = create_engine(pg_archive)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0005")
+        connection.execute(text(
+            "INSERT INTO captures (capture_url, source, url, digest, captured_at, ingested_at) "
+            "VALUES ('cc#1', 'commoncrawl', 'https://baonghean.vn/a-1.html', NULL, "
+            "'2025-01-10 00:00:00+00', '2026-01-01 00:00:00+00')"))
+    engine.dispose()
+    with Database.open(pg_archive) as db, db.session() as session, session.begin():
+        assert known_captures(session, ["cc#1"]) == {"cc#1": "stored"}
+        record_dropped(session, [DroppedCapture(
+            capture_url="cc#2", source="commoncrawl", url="https://baonghean.vn/b-2.html",
+            digest=None, captured_at=RUN_START, outcome="warc-truncated")])
+    with Database.open(pg_archive) as db, db.engine.connect() as connection:
+        assert schema_revision(connection) == HEAD_REVISION
+        rows = connection.execute(text("SELECT capture_url, outcome FROM captures ORDER BY 1"))
+        assert [tuple(row) for row in rows] == [("cc#1", "stored"), ("cc#2", "warc-truncated")]
+
+
+def test_past_captures_renumber_versions_by_capture_time(pg_archive: str) -> None:
+    with Database.open(pg_archive) as db:
+        for year in (2022, 2018, 2015, 2020):
+            with db.session() as session, session.begin():
+                store_articles(session, [capture(T2017.replace(year=year),
+                                                 body=f"Bản {year}.")])
+        with db.session() as session:
+            revisions = session.scalars(select(ArticleRevision)
+                                        .order_by(ArticleRevision.version)).all()
+            current = session.scalars(select(Article)).one()
+    assert [(r.version, r.fetched_at.year) for r in revisions] == [(1, 2015), (2, 2018),
+                                                                   (3, 2020)]
+    assert (current.version, current.fetched_at.year) == (4, 2022)

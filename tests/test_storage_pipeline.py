@@ -12,19 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from twisted.internet import task
 
-from crawler.items import FetchedPage
+from crawler.items import BadCapture, FetchedPage
+from pipelines.extraction_pipeline import ExtractionPipeline
 from pipelines.storage_pipeline import StoragePipeline, run_figures
+from storage.captures import known_captures
 from storage.db import Database
 from storage.export import main as export_main
-from storage.models import Article, CrawlRun
+from storage.models import Article, CrawlRun, FailedPage
 from storage.provenance import without_provenance
 from tests.test_storage import make_record
 
@@ -351,3 +354,40 @@ def test_the_crawl_timer_writes_a_waiting_batch_without_new_pages(db_url: str) -
     pipeline.close_spider()
     assert reactor.getDelayedCalls() == []  # the checks stop with the spider
     pipeline.spider_closed("finished")
+
+
+def captured(n: int, body: bytes, capture_url: str | None) -> FetchedPage:
+    """A page that is no article (*body*), from a web archive unless *capture_url* is None."""
+    page = fetched(make_record(n))
+    page.body, page.record = body, None
+    if capture_url is not None:
+        page.capture_source, page.capture_url = "commoncrawl", capture_url
+    return page
+
+
+def test_captures_dropped_for_good_are_remembered(db_url: str) -> None:
+    crawler = make_crawler(db_url, batch_size=100)
+    pipeline = StoragePipeline.from_crawler(crawler)
+    extraction = ExtractionPipeline(crawler.stats)
+    pipeline.open_spider()
+    empty = b"<html><head><title>x</title></head><body></body></html>"
+    image = captured(3, b"\x89PNG\r\n\x1a\n\x00\x00", "cc#3")
+    image.headers = {"content-type": "image/png"}
+    for page in (captured(1, empty, "cc#1"), captured(2, empty, None), image):
+        with pytest.raises(DropItem) as dropped:
+            extraction.process_item(page)
+        crawler.signals.send_catch_log(signals.item_dropped, item=page, response=None,
+                                       exception=dropped.value, spider=None)
+    failed = captured(4, empty, "cc#4")
+    failed.failure = "ValueError: no"
+    bad = BadCapture(url="https://baonghean.vn/a-5.html", fetched_at=failed.fetched_at,
+                     capture_source="commoncrawl", capture_url="cc#5", kind="warc-truncated")
+    for item in (failed, bad):
+        with pytest.raises(DropItem):
+            pipeline.process_item(item)
+    pipeline.close_spider()
+    with Database.open(db_url, create=False) as db, db.session() as session:
+        known = known_captures(session, [f"cc#{n}" for n in range(1, 6)])
+        assert session.scalar(select(func.count()).select_from(FailedPage)) == 1
+    assert known == {"cc#1": "no-body", "cc#3": "not-html", "cc#4": "extract-failed",
+                     "cc#5": "warc-truncated"}

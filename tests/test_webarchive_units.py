@@ -103,6 +103,9 @@ def gz_records() -> dict[str, bytes]:
     """Each bad record of the stand-in's WARC files as its own gzip member."""
     members: dict[str, bytes] = {}
     for kind, record, _, _ in bad_records(WARCWriter(io.BytesIO(), gzip=True)):
+        if isinstance(record, bytes):
+            members[kind] = record
+            continue
         stream = io.BytesIO()
         WARCWriter(stream, gzip=True).write_record(record)
         members[kind] = stream.getvalue()
@@ -118,6 +121,8 @@ def test_bad_records_are_named_by_kind() -> None:
     kind, detail = refusal(read_range(members["offsite-redirect"])) or ("", "")
     assert kind == "offsite-redirect" and "elsewhere.example" in detail
     for cut, kind in ((members["truncated"][:200], "warc-truncated"),
+                      (members["unreadable"], "warc-unreadable"),  # a WARC line, no WARC-Type
+                      (members["revisit-fetched"], "warc-revisit"),
                       (b"not gzip at all", "warc-unreadable"),
                       (gzip.compress(b"GET / HTTP/1.1\r\n\r\n"), "warc-unreadable")):
         with pytest.raises(BadRecord) as caught:
@@ -233,11 +238,15 @@ def test_politeness_add_on_gives_each_archive_a_slot() -> None:
     ({"archive": "archive.today"}, "archive: expected one of wayback, commoncrawl"),
     ({"crawl": "CC-MAIN-2025-02"}, "crawl: names a Common Crawl crawl"),
     ({"archive": "commoncrawl", "crawl": "2025-02"}, "crawl: expected a crawl id"),
+    ({"archive": "wayback", "recheck": "Failed"}, None),
+    ({"archive": "wayback", "recheck": "all"}, "recheck: expected failed, got 'all'"),
+    ({"recheck": "failed"}, "recheck: fetches web-archive captures again; give it with"),
 ])
 def test_archive_arguments(args: dict[str, str | None], message: str | None) -> None:
     if message is None:
         options = CrawlOptions.parse(args, HOST)
         assert options.archive == (args["archive"] or "").strip().lower()
+        assert options.recheck == ((args.get("recheck") or "").lower() or None)
         return
     with pytest.raises(ValueError, match=message):
         CrawlOptions.parse(args, HOST)

@@ -17,7 +17,8 @@ Exit statuses:
 - ``1``: it ended abnormally: a storage error, an interruption (SIGINT/SIGTERM,
   including a pause of a ``JOBDIR`` crawl), another finish reason, a start-up failure;
 - ``2``: bad arguments or settings (one line on stderr; nothing fetched, no archive
-  touched): a bad ``-a`` value or setting, an ``ARCHIVE_DB_URL`` that is no database URL,
+  touched): a bad ``-a`` value or setting (``-a archive=`` with
+  ``-s ARCHIVE_SCHEDULER=redis`` too), an ``ARCHIVE_DB_URL`` that is no database URL,
   names a directory or another application's database, a feed (``-o``/``-O``) that
   would overwrite the archive;
 - ``3``: the site could not be reached, or answered nothing usable: the crawl ended
@@ -62,6 +63,10 @@ from storage.schema import ForeignDatabase
 __all__ = ["Command", "exit_status"]
 
 logger = logging.getLogger(__name__)
+
+NOT_SHARED = ("archive: a web-archive backfill runs in one process (the archives' rate "
+              "limits are per network: more workers would only be throttled); leave out "
+              "-s ARCHIVE_SCHEDULER=redis")
 
 
 class Command(ScrapyCrawlCommand):
@@ -128,6 +133,8 @@ class Command(ScrapyCrawlCommand):
             check(spargs)
         except ValueError as exc:
             self._fail(name, str(exc), EXIT_USAGE)
+        if self._distributed() and (spargs.get("archive") or "").strip():
+            self._fail(name, NOT_SHARED, EXIT_USAGE)
 
     @staticmethod
     def _fail(name: str, message: str, status: int) -> None:
