@@ -17,7 +17,7 @@ from itertools import islice
 from lxml.html import HtmlElement
 
 from pipelines.bylines import is_outlet, looks_like_byline, split_byline
-from pipelines.generic_names import name_words
+from pipelines.generic_names import names_say
 from pipelines.region import Region, agrees, names_site, one_line
 from pipelines.text import clean_text, fold_diacritics, squash_key, text_content
 from pipelines.visible import dateline_element
@@ -107,7 +107,7 @@ def byline_like(text: str) -> bool:
 
 
 def _author_named(el: HtmlElement) -> bool:
-    return isinstance(el.tag, str) and bool(AUTHOR_HINT.search(name_words(el)))
+    return isinstance(el.tag, str) and names_say(el, AUTHOR_HINT)
 
 
 def _author_links(region: Region, site: set[str]) -> list[str]:
@@ -193,7 +193,7 @@ def _labelled_or_named(el: HtmlElement, region: Region, around: set[HtmlElement]
     near = region.pos(el) > region.head() and (region.after_body(el) or el in around)
     if not near:
         return False
-    return bool(TAG_HINT.search(name_words(el))) or _label_of(el) is not None
+    return names_say(el, TAG_HINT) or _label_of(el) is not None
 
 
 def _label_of(el: HtmlElement) -> HtmlElement | None:
@@ -250,9 +250,9 @@ def _furniture(el: HtmlElement, scope: HtmlElement) -> bool:
     for node in (el, *el.iterancestors()):
         if node is scope:
             inside = False
-        if node.tag == "nav" or MENU.search(name_words(node)):
+        if node.tag == "nav" or names_say(node, MENU):
             return True
-        if not inside and (node.tag in ("header", "footer") or FURNITURE.search(name_words(node))):
+        if not inside and (node.tag in ("header", "footer") or names_say(node, FURNITURE)):
             return True
     return False
 
@@ -274,7 +274,7 @@ def find_category(region: Region, trail: list[str], headline: str) -> str | None
 def _printed_trail(region: Region) -> list[str]:
     root = region.scope.getroottree().getroot()
     for el in root.iter():
-        if isinstance(el.tag, str) and BREADCRUMB_HINT.search(name_words(el)):
+        if isinstance(el.tag, str) and names_say(el, BREADCRUMB_HINT):
             names = [one_line(a) for a in el.iter("a")] or [one_line(li) for li in el.iter("li")]
             if any(names):
                 return [n for n in names if n]
@@ -283,7 +283,7 @@ def _printed_trail(region: Region) -> list[str]:
 
 def _section_link(el: HtmlElement) -> bool:
     """A short section name in a category-named element (or link) near the headline."""
-    if not CATEGORY_HINT.search(name_words(el)) or len(el.findall(".//a")) > 1:
+    if not names_say(el, CATEGORY_HINT) or len(el.findall(".//a")) > 1:
         return False
     text = one_line(el)
     return 0 < len(text.split()) <= 5 and not any(ch.isdigit() for ch in text)

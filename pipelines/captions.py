@@ -12,7 +12,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from pipelines.generic_names import names_of, words_of
+from pipelines.generic_names import names_say
 from pipelines.record import Caption
 from pipelines.sites.base import RawCaption
 from pipelines.text import clean_text, element_text, squash_key
@@ -232,8 +232,7 @@ def _image_above(p: HtmlElement) -> HtmlElement | None:
 
 
 def _caption_named(el: HtmlElement) -> bool:
-    names = names_of(el)
-    return bool(names) and bool(CAPTION_HINT.search(words_of(names)))
+    return names_say(el, CAPTION_HINT)
 
 
 def _image_row_above(td: HtmlElement) -> bool:

@@ -86,6 +86,17 @@ def names_of(el: HtmlElement) -> str:
     return f"{attrib.get('class', '')} {attrib.get('id', '')}"
 
 
+def names_say(el: HtmlElement, hint: re.Pattern[str]) -> bool:
+    """Whether ``hint`` is found in ``el``'s class/id words (:func:`name_words`)."""
+    names = names_of(el)
+    return bool(names) and _names_say(names, hint)
+
+
+@lru_cache(maxsize=16384)
+def _names_say(names: str, hint: re.Pattern[str]) -> bool:
+    return hint.search(words_of(names)) is not None
+
+
 @lru_cache(maxsize=8192)
 def words_of(names: str) -> str:
     return " ".join(NON_WORD_RE.split(CAMEL_RE.sub(" ", names).lower())).strip()

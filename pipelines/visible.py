@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 
 from pipelines.dates import parse_dateline
 from pipelines.generic import GenericBody
-from pipelines.generic_names import name_words
+from pipelines.generic_names import names_say
 from pipelines.region import (
     Region,
     agrees,
@@ -99,7 +99,7 @@ def _titled(
     for el in tree.iter():
         if el is body_start:
             break
-        if not isinstance(el.tag, str) or not (el.tag == "h2" or TITLE_HINT.search(name_words(el))):
+        if not isinstance(el.tag, str) or not (el.tag == "h2" or names_say(el, TITLE_HINT)):
             continue
         text = one_line(el)
         if not text or len(text) > MAX_HEADLINE or names_site(text, keys):
@@ -140,7 +140,7 @@ def _lead_marked(el: HtmlElement, opening: tuple[HtmlElement, str] | None) -> bo
     """A lead-named element above the body, or a body opening with an outlet tag."""
     if opening is not None and el is opening[0]:
         return bool(PAREN_TAG.match(opening[1]))
-    return bool(LEAD_HINT.search(name_words(el)))
+    return names_say(el, LEAD_HINT)
 
 
 def _set_apart_lead(owner: HtmlElement, text: str) -> bool:
@@ -149,7 +149,7 @@ def _set_apart_lead(owner: HtmlElement, text: str) -> bool:
     body, a standfirst, is part of the body.)"""
     if not is_vietnamese(text):
         return False
-    if LEAD_HINT.search(name_words(owner)) or PAREN_TAG.match(text):
+    if names_say(owner, LEAD_HINT) or PAREN_TAG.match(text):
         return True
     bold = [child for child in owner if child.tag in ("b", "strong")]
     return len(bold) == 1 and len(one_line(bold[0])) >= 0.9 * len(text)
@@ -226,7 +226,7 @@ def dateline_element(region: Region) -> HtmlElement | None:
         shown.sort(key=lambda el: (not _timed(el), abs(region.pos(el) - region.head())))
         if shown:
             return shown[0]
-    below = [el for el in region.after(region.scope) if DATE_HINT.search(name_words(el))]
+    below = [el for el in region.after(region.scope) if names_say(el, DATE_HINT)]
     below = _innermost([el for el in below if _dated(el) and _free(el, region.scope, region)])
     return below[0] if below else None
 
@@ -248,7 +248,7 @@ def _dated(el: HtmlElement) -> bool:
     if not isinstance(el.tag, str) or el.tag in ("script", "style"):
         return False
     text = el.text or ""
-    if not (el.tag == "time" or DATE_HINT.search(name_words(el)) or DATE_LIKE.search(text)):
+    if not (el.tag == "time" or names_say(el, DATE_HINT) or DATE_LIKE.search(text)):
         return False
     return date_text(one_line(el))
 
@@ -278,7 +278,7 @@ def _boxed(el: HtmlElement, scope: HtmlElement, headline: HtmlElement | None) ->
     for node in el.iterancestors():
         if node is scope:
             return False
-        if node.tag in ("nav", "aside", "footer") or BOX_WORDS.search(name_words(node)):
+        if node.tag in ("nav", "aside", "footer") or names_say(node, BOX_WORDS):
             return True
         if node.tag == "header" and (headline is None or node not in headline.iterancestors()):
             return True
