@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -74,6 +75,10 @@ class PageTags:
                 found.scripts.append(el)
         return found
 
+    @cached_property
+    def contents(self) -> MetaContents:
+        return MetaContents(self.metas)
+
 
 class MetaContents:
     """``<meta>`` contents keyed by lower-case ``property`` / ``name`` / ``itemprop``,
@@ -122,7 +127,7 @@ def from_meta_tags(
     (those named in ``skip`` are not looked for and left None)."""
     wants_time = not {"dateline", "published"}.issubset(skip)
     page = found if found is not None else PageTags.of(tree, times=wants_time)
-    meta = MetaContents(page.metas)
+    meta = page.contents
     time_el = _article_time(page.times) if wants_time else None
     time_value = clean_text(time_el.get("datetime")) or None if time_el is not None else None
     tags = split_list(meta.all("article:tag")) if "tags" not in skip else []
@@ -234,7 +239,7 @@ def read_metadata(
             if value is None:
                 setattr(ld, name, getattr(found, name))
         found = ld
-    known = _facts(MetaContents(page.metas), objects, obj) if facts else MetaFacts()
+    known = _facts(page.contents, objects, obj) if facts else MetaFacts()
     return Metadata(found, known)
 
 

@@ -162,10 +162,17 @@ def looks_like_listing(tree: HtmlElement, url: str, article_typed: bool | None =
     if article_typed:
         return False
     host = urlsplit(url).hostname
-    hrefs = {str(href) for href in LINK_TARGETS(tree)}
-    targets = {join_url(url, href) for href in hrefs if STORY_LINK_HINT.search(href)}
-    stories = {t for t in targets if ARTICLE_ID.search(urlsplit(t).path)}
-    return len({t for t in stories if urlsplit(t).hostname == host}) >= LISTING_MIN_LINKS
+    stories: set[str] = set()
+    for href in {str(href) for href in LINK_TARGETS(tree)}:
+        if not STORY_LINK_HINT.search(href):
+            continue
+        target = join_url(url, href)
+        parts = urlsplit(target)
+        if parts.hostname == host and ARTICLE_ID.search(parts.path):
+            stories.add(target)
+            if len(stories) >= LISTING_MIN_LINKS:
+                return True
+    return False
 
 
 def article_id(url: str, profile: str | None = None) -> str | None:
