@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
 
 from lxml.html import HtmlElement
@@ -207,6 +208,7 @@ def _label_of(el: HtmlElement) -> HtmlElement | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _folded(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", fold_diacritics(text)).split())
 

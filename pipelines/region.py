@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -140,6 +141,7 @@ def site_keys(site_names: list[str], url: str) -> set[str]:
     return {key for key in keys if len(key) >= 3}
 
 
+@lru_cache(maxsize=4096)
 def _name_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", fold_diacritics(text))
 
