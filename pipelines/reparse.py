@@ -6,7 +6,9 @@ a revision with reason ``reparse``). Articles whose page now fails extraction
 are left as they are and counted as failed, by reason. Pages a crawl kept raw
 because extraction failed on them (``failed_pages``, :mod:`storage.failed`) are
 tried again too (without date or section filters): those that now give a record
-are stored as new articles ("recovered").
+are stored ("recovered") with the raw page they came from: a new or changed article
+links the kept ``pages`` row (its provenance too), not a copy, so it can be re-parsed
+and exported as any other; a web-archive capture among them is listed as stored.
 
 Run as a command: ``python -m pipelines.reparse --db URL [--since YYYY-MM-DD]``.
 Library use: :func:`reparse` takes the extract function, so a changed
@@ -20,7 +22,7 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 
 from pipelines.extract import NotAnArticle, extract_page
@@ -36,7 +38,7 @@ from storage.cli import (
     whole_number,
 )
 from storage.db import Database
-from storage.failed import forget_failed, iter_failed
+from storage.failed import KeptPage, forget_failed, iter_failed
 from storage.filters import RecordFilter, count_articles
 from storage.pages import ArchivedPage, CanonicalConflict, pages_after, revise_article
 from storage.progress import Progress
@@ -166,23 +168,28 @@ def reparse(
     return summary
 
 
+def recover(kept: KeptPage, extract: ExtractFunction) -> ArticleVersion | None:
+    """The version *extract* makes of a page kept raw, linking its stored page row; None
+    when it fails again."""
+    item = ArchivedPage(article_id=0, canonical_url=kept.url, content_hash="", page=kept.page)
+    version = _try_reextract(item, extract, ReparseSummary())
+    if version is None:
+        return None
+    return replace(version, page=kept.page, page_id=kept.page_id)
+
+
 def retry_failed(db: Database, extract: ExtractFunction, summary: ReparseSummary, *,
                  dry_run: bool = False) -> None:
     """Extract the pages kept raw after a failed extraction again; store those that now
-    give a record as new articles (their failure forgotten)."""
+    give a record as articles with their raw pages (their failures forgotten)."""
     after = 0
     while True:
         with db.session() as session:
             batch = iter_failed(session, after)
         if not batch:
             return
-        after = batch[-1][0]
-        versions = []
-        for _, url, page in batch:
-            item = ArchivedPage(article_id=0, canonical_url=url, content_hash="", page=page)
-            version = _try_reextract(item, extract, ReparseSummary())
-            if version is not None:
-                versions.append(version)
+        after = batch[-1].id
+        versions = [v for v in (recover(kept, extract) for kept in batch) if v is not None]
         summary.recovered += len(versions)
         if versions and not dry_run:
             with db.session() as session, session.begin():

@@ -23,7 +23,7 @@ from storage.captures import is_past_version, page_provenance, provenance_for, s
 from storage.failed import known_failed
 from storage.filters import RecordFilter as RecordFilter
 from storage.filters import apply_filter
-from storage.models import Article, ArticleRevision
+from storage.models import Article, ArticleRevision, Page
 from storage.records import (
     RawPage,
     StoredPage,
@@ -57,6 +57,17 @@ class ArticleVersion:
     page: RawPage | None
     reason: str
     """Recorded on the revision this version supersedes: "recrawl" or "reparse"."""
+    page_id: int | None = None
+    """The ``pages`` row that holds *page* already (a page kept raw after a failed
+    extraction, :mod:`storage.failed`): the version links that row instead of storing a
+    copy of the bytes, except onto an article whose page row is refreshed in place."""
+
+    def page_row_in(self, session: Session) -> Page | None:
+        """The ``pages`` row of this version's page: the stored one :attr:`page_id` names,
+        else a new one (None without a page)."""
+        if self.page_id is not None:
+            return session.get_one(Page, self.page_id)
+        return page_row(self.page) if self.page is not None else None
 
 
 @dataclass(frozen=True)
@@ -130,11 +141,11 @@ def store_found(
 ) -> tuple[Outcome, Article]:
     """Store *version* onto *article*, what :func:`find_article` found for it (None: new)."""
     if article is None:
-        article = new_article(version)
+        article = new_article(version, version.page_row_in(session))
         session.add(article)
         return "new", article
     if article.content_hash == version.content_hash:
-        _refresh(article, version)
+        _refresh(session, article, version)
         return "unchanged", article
     if is_past_version(article, version):  # an older web-archive capture
         return ("updated" if store_past_version(session, article, version) else "unchanged",
@@ -154,8 +165,8 @@ def new_article_values(version: ArticleVersion) -> dict[str, Any]:
     } | article_values(version.record)
 
 
-def new_article(version: ArticleVersion) -> Article:
-    """The first version of an article, with its page, not yet in a session."""
+def new_article(version: ArticleVersion, page: Page | None) -> Article:
+    """The first version of an article, with its *page* row, not yet in a session."""
     article = Article(
         fetched_at=version.fetched_at,
         first_seen=version.fetched_at,
@@ -164,12 +175,11 @@ def new_article(version: ArticleVersion) -> Article:
         version=1,
     )
     apply_record(article, version.record)
-    if version.page is not None:
-        article.page = page_row(version.page)
+    article.page = page
     return article
 
 
-def _refresh(article: Article, version: ArticleVersion) -> None:
+def _refresh(session: Session, article: Article, version: ArticleVersion) -> None:
     """Same content fetched again: move the fetch times (and the raw page) forward."""
     article.first_seen = min(article.first_seen, version.fetched_at)
     article.last_seen = max(article.last_seen, version.fetched_at)
@@ -180,7 +190,7 @@ def _refresh(article: Article, version: ArticleVersion) -> None:
     if version.page is None:
         return
     if article.page is None:
-        article.page = page_row(version.page)
+        article.page = version.page_row_in(session)
     else:
         replace_page(article.page, version.page)
 
@@ -205,8 +215,9 @@ def supersede_article(session: Session, article: Article, version: ArticleVersio
     article.fetched_at = version.fetched_at
     article.first_seen = min(article.first_seen, version.fetched_at)
     article.last_seen = max(article.last_seen, version.fetched_at)
-    if version.page is not None:
-        article.page = page_row(version.page)
+    page = version.page_row_in(session)
+    if page is not None:
+        article.page = page
 
 
 def known_articles(session: Session, urls: Iterable[str]) -> dict[str, KnownArticle]:

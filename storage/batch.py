@@ -15,7 +15,7 @@ takes one of three paths:
   article (neither the version's URLs nor the article's are another version's), is
   written with Core ``UPDATE`` executemany statements by id: the fetch times and URL
   that :func:`storage.archive._refresh` would set, and the raw page it would replace
-  (or insert, when the article has none yet);
+  (when the article has none yet: the stored row the version names, else a new one);
 * everything else (changed content, URLs repeated in the batch) goes through the ORM
   unit of work as in :func:`~storage.archive.store_article`, on articles loaded again
   with their page and lists for just those ids. The session flushes only when a
@@ -222,7 +222,8 @@ def refresh_unchanged(session: Session, found: Sequence[tuple[ArticleVersion, St
 
     An older fetch than the stored one moves only ``first_seen``; a newer one also sets
     the fetch time and URL and overwrites the page's columns, as
-    :func:`storage.records.replace_page` does, or inserts a page if the article has none.
+    :func:`storage.records.replace_page` does, or, if the article has none, links the
+    stored page row the version names (``page_id``) or inserts its page.
     As in the ORM's flush, an article's ``UPDATE`` sets only the columns whose values
     change (an unchanged URL left out spares its index entry); the articles that change
     the same columns share one statement. Articles and pages the session already holds
@@ -242,7 +243,9 @@ def refresh_unchanged(session: Session, found: Sequence[tuple[ArticleVersion, St
         values |= {"fetched_at": version.fetched_at, "url": version.record["url"]}
         if version.page is None:
             continue
-        if article.page_id is None:
+        if article.page_id is None and version.page_id is not None:
+            values["page_id"] = version.page_id
+        elif article.page_id is None:
             new_pages.append((values, version.page))
         else:
             page = page_values(version.page) | {"row_id": article.page_id}
@@ -300,15 +303,18 @@ def _insert_ids(session: Session, model: type[Base], rows: list[dict[str, Any]],
 
 def insert_new(session: Session, versions: Sequence[ArticleVersion]) -> None:
     """Insert the first versions of new articles with their pages and lists: one Core
-    ``INSERT`` per table from plain row dicts, without ORM objects or the unit of work."""
+    ``INSERT`` per table from plain row dicts, without ORM objects or the unit of work.
+    A version that names a stored page row (``page_id``) links it: no copy is inserted."""
     if not versions:
         return
-    pages = [(n, v.page) for n, v in enumerate(versions) if v.page is not None]
+    pages = [(n, v.page) for n, v in enumerate(versions)
+             if v.page is not None and v.page_id is None]
     page_ids: dict[int, int] = {}
     if pages:
         ids = _insert_ids(session, Page, [page_values(page) for _, page in pages], "url")
         page_ids = {n: page_id for (n, _), page_id in zip(pages, ids, strict=True)}
-    rows = [new_article_values(v) | {"page_id": page_ids.get(n)} for n, v in enumerate(versions)]
+    rows = [new_article_values(v) | {"page_id": page_ids.get(n, v.page_id)}
+            for n, v in enumerate(versions)]
     article_ids = _insert_ids(session, Article, rows, "canonical_url")
     lists = [list_rows(v.record) for v in versions]
     for name, model in _LISTS.items():

@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleRevision, Capture, Page
 from storage.provenance import NO_PAGE, Provenance, fields_of_row
-from storage.records import page_row
 
 if TYPE_CHECKING:
     from storage.archive import ArticleVersion, Outcome
@@ -90,7 +89,7 @@ def store_past_version(session: Session, article: Article, version: ArticleVersi
         if session.scalar(same.limit(1)) is not None:
             article.first_seen = min(article.first_seen, version.fetched_at)
             return False
-    page = page_row(version.page) if version.page is not None else None
+    page = version.page_row_in(session)
     if page is not None:
         session.add(page)
         session.flush()

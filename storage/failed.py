@@ -4,7 +4,8 @@ A fetched page whose extraction raised an unexpected error (not "not an article"
 stored here by the URL it was requested at, with the error, instead of being dropped:
 an incremental crawl knows it (it is fetched again only when its sitemap or feed date
 says it changed), ``pipelines.reparse`` tries it again with the current extractor, and
-once an article is stored under its URL the failure is forgotten.
+once an article is stored under its URL the failure is forgotten. An article re-extracted
+from the kept page links that ``pages`` row (:attr:`KeptPage.page_id`), which then stays.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, union
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import FailedPage, Page
+from storage.models import Article, ArticleRevision, FailedPage, Page
 from storage.records import RawPage, StoredPage, page_row, replace_page, stored_page
 
 _CHUNK = 500
@@ -33,6 +34,18 @@ class FailedVersion:
     detail: str
     """The error in one line."""
     page: RawPage
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A page kept raw after a failed extraction, read back to try it again."""
+
+    id: int
+    """Its ``failed_pages`` row."""
+    url: str
+    page_id: int
+    """Its ``pages`` row, which an article re-extracted from it links (no copy)."""
+    page: StoredPage
 
 
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
@@ -67,16 +80,20 @@ def store_failed(session: Session, failures: Sequence[FailedVersion]) -> None:
 
 
 def forget_failed(session: Session, urls: Iterable[str]) -> int:
-    """Delete the failures (and their pages) of these URLs, now stored as articles;
-    how many there were."""
+    """Delete the failures of these URLs, now stored as articles, and their pages but
+    those an article or a revision links (re-extracted from them); how many there were."""
     forgotten = 0
     for chunk in _chunks(urls):
         rows = session.execute(select(FailedPage.id, FailedPage.page_id).where(
             FailedPage.url.in_(chunk))).all()
-        if rows:
-            session.execute(delete(FailedPage).where(FailedPage.id.in_([r[0] for r in rows])))
-            session.execute(delete(Page).where(Page.id.in_([r[1] for r in rows])))
-            forgotten += len(rows)
+        if not rows:
+            continue
+        pages = [page_id for _, page_id in rows]
+        linked = union(select(Article.page_id).where(Article.page_id.in_(pages)),
+                       select(ArticleRevision.page_id).where(ArticleRevision.page_id.in_(pages)))
+        session.execute(delete(FailedPage).where(FailedPage.id.in_([r[0] for r in rows])))
+        session.execute(delete(Page).where(Page.id.in_(pages), Page.id.not_in(linked)))
+        forgotten += len(rows)
     return forgotten
 
 
@@ -89,9 +106,9 @@ def known_failed(session: Session, urls: Iterable[str]) -> dict[str, datetime]:
     return found
 
 
-def iter_failed(session: Session, after: int = 0, limit: int = 100
-                ) -> list[tuple[int, str, StoredPage]]:
-    """(id, URL, raw page) of up to *limit* failed pages with ids above *after*."""
+def iter_failed(session: Session, after: int = 0, limit: int = 100) -> list[KeptPage]:
+    """Up to *limit* failed pages with ids above *after*, by id."""
     stmt = (select(FailedPage).options(selectinload(FailedPage.page))
             .where(FailedPage.id > after).order_by(FailedPage.id).limit(limit))
-    return [(row.id, row.url, stored_page(row.page)) for row in session.scalars(stmt)]
+    return [KeptPage(id=row.id, url=row.url, page_id=row.page_id, page=stored_page(row.page))
+            for row in session.scalars(stmt)]

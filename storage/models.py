@@ -9,7 +9,9 @@ Tables:
 ``pages``
     Raw fetched pages (body compressed) so the archive can be re-parsed
     without re-crawling. ``articles.page_id`` points at the page of the current
-    version, ``article_revisions.page_id`` at the page of a superseded version.
+    version, ``article_revisions.page_id`` at the page of a superseded version,
+    ``failed_pages.page_id`` at a page kept raw (an article re-extracted from it later
+    links the same row).
 ``article_revisions``
     Superseded versions: a JSON snapshot of the record as it was.
 ``captures``

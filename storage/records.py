@@ -71,7 +71,8 @@ class RawPage(Protocol):
 
 @dataclass(frozen=True, kw_only=True)
 class StoredPage:
-    """A raw page read back from the archive, body decompressed."""
+    """A raw page read back from the archive, body decompressed, with its provenance
+    (so that storing it again keeps it: :func:`page_values`)."""
 
     url: str
     final_url: str
@@ -79,6 +80,9 @@ class StoredPage:
     headers: dict[str, str]
     body: bytes
     fetched_at: datetime
+    capture_source: str = "live"
+    capture_url: str | None = None
+    ingested_at: datetime | None = None
 
 
 def check_record(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -225,6 +229,9 @@ def stored_page(row: Page) -> StoredPage:
         headers=dict(row.headers),
         body=body,
         fetched_at=row.fetched_at,
+        capture_source=row.capture_source,
+        capture_url=row.capture_url,
+        ingested_at=row.ingested_at,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import event, select, text
 from storage.archive import ArticleVersion, Outcome, prepare_article, store_article
 from storage.batch import ArticleIndex, store_articles
 from storage.db import Database
+from storage.failed import FailedVersion, forget_failed, iter_failed, store_failed
 from storage.models import Article, Page
 from tests.test_storage import FETCHED, later, make_page, make_record
 
@@ -290,3 +291,36 @@ def test_the_session_reads_what_the_unchanged_path_wrote(tmp_path: Path) -> None
             assert store_articles(session, [version(20, 5)]) == ["unchanged"]
             assert article.last_seen == article.fetched_at == FETCHED + timedelta(hours=5)
             assert page.fetched_at == FETCHED + timedelta(hours=5)
+
+
+def kept_raw(db: Database, versions: Sequence[ArticleVersion]) -> list[ArticleVersion]:
+    """Keep the pages of *versions* raw first (``failed_pages``), as a crawl whose extraction
+    failed on them; the versions naming those stored rows, as a re-extraction makes them."""
+    urls = [f"{v.record['url']}#{n}" for n, v in enumerate(versions)]
+    with db.session() as session, session.begin():
+        store_failed(session, [FailedVersion(url, "extract-failed", "ValueError", v.page)
+                               for url, v in zip(urls, versions, strict=True) if v.page])
+    with db.session() as session:
+        rows = {row.url: row.page_id for row in iter_failed(session)}
+    return [replace(v, page_id=rows[url]) for url, v in zip(urls, versions, strict=True)]
+
+
+def test_versions_naming_a_stored_page_link_it_as_one_by_one(tmp_path: Path) -> None:
+    results = []
+    for name, store in (("one", one_by_one), ("batch", store_articles)):
+        with Database.open(f"sqlite:///{tmp_path / f'{name}.db'}") as db:
+            with db.session() as session, session.begin():
+                store(session, [bare(30), version(31)])
+            recovered = kept_raw(db, [
+                version(30, 1),  # unchanged, its article had no page
+                version(32),  # new
+                version(33), version(33, 1, body="Nội dung mới."),  # new, then updated
+                version(31, 2, body="Bản mới."),  # updated
+            ])
+            with db.session() as session, session.begin():
+                outcomes = store(session, recovered)
+                forget_failed(session, [f"{v.record['url']}#{n}" for n, v in enumerate(recovered)])
+            results.append((outcomes, dump(db)))
+    assert results[0][0] == ["unchanged", "new", "new", "updated", "updated"]
+    assert results[1] == results[0]
+    assert len(results[0][1]["pages"]) == 1 + 5  # 31's first page and the five kept: no copy
