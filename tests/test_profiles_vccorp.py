@@ -4,13 +4,26 @@ rules. The saved fixture pages of these sites are checked by ``tests/test_extrac
 
 from __future__ import annotations
 
+import gzip
+import json
+from collections import Counter
+
 import pytest
 
 from pipelines.extract import NotAnArticle, extract_page
 from pipelines.profiles import for_url, profile
 from pipelines.profiles.vccorp import LISTING
 from pipelines.sites import find_layout
-from tests.realpages import REAL_PAGES, RealPage, differences, leaks, needs_real_pages, real_pages
+from tests.realpages import (
+    BENCHMARK,
+    REAL_PAGES,
+    RealPage,
+    differences,
+    leaks,
+    needs_benchmark,
+    needs_real_pages,
+    real_pages,
+)
 
 SITES = ("tuoitre", "baochinhphu", "cafef", "nld", "thanhnien", "cafebiz", "laodong", "baodautu")
 REAL_SITES = ("tuoitre", "baochinhphu", "cafef")
@@ -151,3 +164,40 @@ def test_listing_layout_leaves_article_urls_to_other_layers() -> None:
     tree = parse_html(f"<html><body><h1>Longform</h1>{boxes}</body></html>".encode())
     assert LISTING.matches(tree, "https://tuoitre.vn/kinh-doanh.htm")
     assert not LISTING.matches(tree, "https://tuoitre.vn/longform-20251205100000123.htm")
+
+
+def teaser_page(headings: int) -> bytes:
+    """A page of another site: an article with a box of linked headings below it."""
+    prose = "".join(
+        f"<p>Paragraph {k} of the story, long enough to be prose, with a clause, and another.</p>"
+        for k in range(6)
+    )
+    related = "".join(f'<article><h3><a href="/news/story-{k}">Story {k}</a></h3></article>'
+                      for k in range(headings))
+    return (f"<html><head><title>A story</title></head><body><h1>A story</h1>"
+            f'<div class="story-text">{prose}</div><aside>{related}</aside></body></html>').encode()
+
+
+def test_a_papers_listing_layout_never_rejects_another_sites_pages() -> None:
+    """laodong's story links ("article h3 a") are common markup: its listing layout reads
+    laodong's pages only; another site's article with such links is read as an article."""
+    page = teaser_page(12)
+    record = extract_page(page, "https://news.example.com/2019/11/a-story/")
+    assert record["headline"] == "A story" and record["body"].startswith("Paragraph 0")
+    with pytest.raises(NotAnArticle) as error:  # the same markup on laodong: its listing
+        extract_page(page, "https://laodong.vn/cong-doan/")
+    assert error.value.reason == "listing"
+    with pytest.raises(NotAnArticle):  # a local copy of laodong, crawled for its profile
+        extract_page(page, "http://127.0.0.1:8080/cong-doan/", profile="laodong")
+
+
+@needs_benchmark
+def test_no_benchmark_article_is_taken_for_a_papers_listing() -> None:
+    """The 181 articles of the article-extraction-benchmark (English and other sites) are
+    all read as articles, by the generic layers: no paper's layout claims them."""
+    truth = json.loads((BENCHMARK / "ground-truth.json").read_text(encoding="utf-8"))
+    extractors: Counter[str] = Counter()
+    for key, page in truth.items():
+        html = gzip.decompress((BENCHMARK / "html" / f"{key}.html.gz").read_bytes())
+        extractors[extract_page(html, page["url"])["extractor"]] += 1
+    assert set(extractors) <= {"generic", "metadata"} and sum(extractors.values()) == 181

@@ -18,7 +18,10 @@ from pipelines.sites.base import Extracted
 
 
 class ListingLayout:
-    """A paper's listing pages (Layout protocol); :meth:`extract` always rejects."""
+    """A paper's listing pages (Layout protocol); :meth:`extract` always rejects. Tried
+    only on the pages of its profile (:func:`pipelines.sites.find_layout`)."""
+
+    own_pages_only = True
 
     def __init__(self, name: str, stories: str, body: str, urls: UrlRules,
                  min_stories: int = 5) -> None:

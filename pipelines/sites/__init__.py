@@ -8,7 +8,9 @@ A layout module exposes a ``LAYOUT`` satisfying :class:`pipelines.sites.base.Lay
 A page is tried first against the layouts of the profile owning its host (or the
 profile the crawl named, for a local copy of a site), then against every known layout
 by structure: matching is by page structure, so a layout serves every paper on its
-platform, and an archived page of a profiled site on another host is still read.
+platform, and an archived page of a profiled site on another host is still read. A
+layout that only rejects its paper's listing pages (``own_pages_only``) is never tried
+on another site's pages.
 """
 
 from __future__ import annotations
@@ -52,4 +54,11 @@ def _candidates(url: str, name: str | None) -> list[Layout]:
     owner = for_url(url)
     if owner is not None:
         first.extend(layout for layout in owner.layouts if layout not in first)
-    return [*first, *(layout for layout in layouts() if layout not in first)]
+    return [*first, *(layout for layout in layouts() if layout not in first and _shared(layout))]
+
+
+def _shared(layout: Layout) -> bool:
+    """Whether a layout may read pages of other sites by their structure: not one that
+    only recognises its own paper's listing pages (its story-link selectors would take
+    any page with a few linked headings for one)."""
+    return not getattr(layout, "own_pages_only", False)
