@@ -248,7 +248,7 @@ def _dated(el: HtmlElement) -> bool:
     if not isinstance(el.tag, str) or el.tag in ("script", "style"):
         return False
     text = el.text or ""
-    if not (el.tag == "time" or names_say(el, DATE_HINT) or DATE_LIKE.search(text)):
+    if not (el.tag == "time" or DATE_LIKE.search(text) or names_say(el, DATE_HINT)):
         return False
     return date_text(one_line(el))
 
