@@ -43,7 +43,7 @@ MIN_RIVALS = 3
 META_MAX_LEN = 400
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stats:
     text_len: int = 0
     link_len: int = 0

@@ -80,10 +80,10 @@ def name_words(el: HtmlElement) -> str:
 
 
 def names_of(el: HtmlElement) -> str:
-    attrib = el.attrib
-    if "class" not in attrib and "id" not in attrib:
+    cls, ident = el.get("class"), el.get("id")
+    if cls is None and ident is None:
         return ""
-    return f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    return f"{cls or ''} {ident or ''}"
 
 
 def names_say(el: HtmlElement, hint: re.Pattern[str]) -> bool:

@@ -21,7 +21,7 @@ from pipelines.generic_names import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     owner: HtmlElement
     text: str
