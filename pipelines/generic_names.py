@@ -80,7 +80,11 @@ def name_words(el: HtmlElement) -> str:
 
 
 def names_of(el: HtmlElement) -> str:
-    cls, ident = el.get("class"), el.get("id")
+    return _joined(el.get("class"), el.get("id"))
+
+
+def _joined(cls: str | None, ident: str | None) -> str:
+    """Class and id as one string ("" when the element has neither)."""
     if cls is None and ident is None:
         return ""
     return f"{cls or ''} {ident or ''}"
@@ -131,8 +135,9 @@ def suspect(names: str) -> bool:
 
 
 def names_unless_skipped(el: HtmlElement) -> str | None:
-    """:func:`names_of` of ``el``, or None when it is :func:`skipped`; its attributes
-    read in one call (the walk asks this of every element)."""
+    """:func:`names_of` of ``el``, or None for a subtree that never holds article text
+    (scripts, navigation, hidden parts: :func:`skipped`); its attributes read in one call
+    (the walk asks this of every element)."""
     if el.tag in SKIP_TAGS:
         return None
     items = el.items()
@@ -154,18 +159,9 @@ def names_unless_skipped(el: HtmlElement) -> str | None:
                 return None
         elif name == "style" and INVISIBLE_RE.search(value):
             return None
-    if cls is None and ident is None:
-        return ""
-    return f"{cls or ''} {ident or ''}"
+    return _joined(cls, ident)
 
 
 def skipped(el: HtmlElement) -> bool:
     """True for subtrees that never hold article text (scripts, navigation, hidden parts)."""
-    attrib = el.attrib
-    return (
-        el.tag in SKIP_TAGS
-        or "hidden" in attrib
-        or attrib.get("aria-hidden") == "true"
-        or attrib.get("role") in SKIP_ROLES
-        or ("style" in attrib and bool(INVISIBLE_RE.search(attrib["style"])))
-    )
+    return names_unless_skipped(el) is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cache
 
 from lxml.html import HtmlElement
 
@@ -84,18 +85,12 @@ def read_page(
     evidence.teaser_blocks = sum(
         _teaser(owner, text, region, url, sizes) for owner, text in body.blocks if len(text) >= 80
     )
-    dateline: list[str | None] = []
-
-    def printed() -> str | None:
-        if not dateline:
-            dateline.append(find_dateline(region) or opening)
-        return dateline[0]
-
+    printed = cache(lambda: find_dateline(region) or opening)  # read once, if asked
     if judged:
         judge(evidence, lambda: printed() is not None)
     found = _fields(region, meta, headline, keys, wanted)
     found.dateline = printed() if "dateline" in wanted else None
-    evidence.dateline = bool(dateline) and dateline[0] is not None
+    evidence.dateline = found.dateline is not None
     return PageReading(found, evidence, region, frozenset(keys))
 
 
